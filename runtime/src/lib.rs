@@ -1,0 +1,58 @@
+//! Runtime for clients of the BCSS (KSZ-BCSS / CBSS) REST services.
+//!
+//! It turns a [`Config`] (a `bcss.toml`, `BCSS_*` variables, or code) into a [`BcssClient`] that:
+//! - obtains access tokens from the Smals OAuth v5 server with a client assertion signed by the
+//!   partner's X.509 key (RFC 7523 `private_key_jwt`, client credentials grant), caches them per
+//!   scope set, refreshes them ahead of expiry and fetches them single-flight;
+//! - calls the gateway of the chosen [`Environment`] and [`Channel`] over TLS, presenting the
+//!   client certificate (mutual TLS) where the channel asks for it;
+//! - sends a fresh `BelGov-Trace-Id` per attempt, parses Belgif problems into [`Problem`],
+//!   retries what is safe to retry, and checks `/health`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), bcss_runtime::Error> {
+//! let config = bcss_runtime::Config::load("bcss.toml".as_ref())?;
+//! let client = bcss_runtime::BcssClient::new(&config)?;
+//! let health = client.health("demo/v1").await?;
+//! let person: serde_json::Value = client.get("/demo/v1/persons/00000000097").send_json().await?;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod assertion;
+mod client;
+pub mod config;
+mod discovery;
+pub mod environment;
+mod error;
+pub mod health;
+pub mod identity;
+pub mod problem;
+mod response;
+pub mod retry;
+mod secret;
+pub mod tls;
+pub mod token;
+pub mod transport;
+
+pub use assertion::ClientAssertion;
+pub use client::{BcssClient, RequestBuilder};
+pub use config::{Config, ConfigError};
+pub use environment::{Channel, Endpoints, Environment};
+pub use error::{Error, ErrorKind};
+pub use health::{Health, HealthStatus};
+pub use identity::{Identity, IdentityError};
+pub use problem::{InputValidationIssue, IssueType, Problem, ProblemType};
+pub use response::{RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo};
+pub use retry::RetryPolicy;
+pub use secret::SecretString;
+pub use token::{AccessToken, ScopeSet, TokenError, TokenProvider};
+pub use transport::{TransportError, TransportErrorKind};
+
+/// Installs aws-lc-rs as the process-wide rustls provider if none is installed. The runtime
+/// never relies on it (it passes its provider explicitly); binaries and tests that also build
+/// servers call this so that no other crate's auto-detection can pick a second backend.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
