@@ -1,0 +1,353 @@
+//! The gateway listeners (mTLS and plain TLS serve the same thing): bearer-token checks as
+//! the BCSS gateway does them, scripted routes, `/health`, Belgif problems, trace headers.
+
+use crate::faults::{Fault, FaultTarget};
+use crate::log::{Listener, Outcome, RequestFacts};
+use crate::problem::Problem;
+use crate::routes::{self, api_of};
+use crate::server;
+use crate::state::{RouteEntry, SharedState};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Request bodies the demo echoes are small.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// What a gateway handler needs besides the shared state: which listener it serves and that
+/// listener's base URL (for `self` links).
+pub struct GatewayContext {
+    pub state: Arc<SharedState>,
+    pub listener: Listener,
+    pub base_url: String,
+}
+
+pub async fn handle(State(ctx): State<Arc<GatewayContext>>, request: Request) -> Response {
+    let facts = RequestFacts::new(
+        ctx.listener,
+        request.method(),
+        request.uri(),
+        request.headers(),
+        server::client_certificate(request.extensions()),
+    );
+    let related = facts.trace_id.clone();
+    let (mut response, outcome) = answer(&ctx, request).await;
+    // Belgif trc-header: our own trace id on every response, and the caller's echoed back.
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        headers.insert(HeaderName::from_static("belgov-trace-id"), value);
+    }
+    if let Some(value) = related.and_then(|r| HeaderValue::from_str(&r).ok()) {
+        headers.insert(HeaderName::from_static("belgov-related-trace-id"), value);
+    }
+    ctx.state.record(facts, outcome);
+    response
+}
+
+fn problem_answer(problem: Problem, access_token_id: Option<String>) -> (Response, Outcome) {
+    let outcome = Outcome {
+        access_token_id,
+        ..Outcome::new(problem.status, problem.name, Some(problem.detail.clone()))
+    };
+    (problem.into_response(), outcome)
+}
+
+async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
+    let state = &ctx.state;
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+
+    let mut force_expired = false;
+    if let Some(fault) = state.take_fault(FaultTarget::Gateway, method.as_str(), &path) {
+        let kind = format!("fault:{}", fault.kind());
+        let injected = |problem: Problem| {
+            let (response, outcome) = problem_answer(problem, None);
+            (
+                response,
+                Outcome {
+                    outcome: kind.clone(),
+                    ..outcome
+                },
+            )
+        };
+        match fault {
+            Fault::Delay { millis } => tokio::time::sleep(Duration::from_millis(millis)).await,
+            Fault::ExpiredToken => force_expired = true,
+            Fault::DropConnection => {
+                return (server::drop_connection(), Outcome::new(0, kind, None));
+            }
+            Fault::TooManyRequests { retry_after_secs } => {
+                return injected(Problem::retry_after(
+                    "tooManyRequests",
+                    retry_after_secs,
+                    "too many requests (injected fault)",
+                ));
+            }
+            Fault::ServiceUnavailable { retry_after_secs } => {
+                return injected(Problem::retry_after(
+                    "serviceUnavailable",
+                    retry_after_secs,
+                    "service unavailable (injected fault)",
+                ));
+            }
+            Fault::Down => {
+                return injected(Problem::new(
+                    "serviceUnavailable",
+                    "service down (injected fault)",
+                ));
+            }
+            Fault::InternalServerError => {
+                return injected(Problem::new(
+                    "internalServerError",
+                    "internal error (injected fault)",
+                ));
+            }
+            Fault::BadGateway => {
+                return injected(Problem::new("badGateway", "bad gateway (injected fault)"));
+            }
+        }
+    }
+
+    let api = api_of(&path).to_string();
+    if !state.knows_api(&api) {
+        return problem_answer(
+            Problem::new(
+                "resourceNotFound",
+                format!("API {api} is not deployed in this environment"),
+            ),
+            None,
+        );
+    }
+
+    let settings = state.settings();
+    if is_health_path(&path, &api) && method == Method::GET {
+        let mut access_token_id = None;
+        if settings.health_requires_token {
+            match check_bearer(
+                state,
+                request.headers(),
+                request.uri().query(),
+                force_expired,
+            ) {
+                Ok(token) => access_token_id = token.jti,
+                Err((problem, jti)) => return problem_answer(problem, jti),
+            }
+        }
+        let health = state.health(&api);
+        let status = StatusCode::from_u16(health.http_status()).unwrap_or(StatusCode::OK);
+        let response = (status, axum::Json(json!({"status": health.as_str()}))).into_response();
+        let outcome = Outcome {
+            access_token_id,
+            ..Outcome::new(
+                status.as_u16(),
+                "ok",
+                Some(format!("health {}", health.as_str())),
+            )
+        };
+        return (response, outcome);
+    }
+
+    let token = match check_bearer(
+        state,
+        request.headers(),
+        request.uri().query(),
+        force_expired,
+    ) {
+        Ok(token) => token,
+        Err((problem, jti)) => return problem_answer(problem, jti),
+    };
+    let jti = token.jti.clone();
+
+    let routes = state.routes();
+    let candidates: Vec<(&RouteEntry, Vec<(String, String)>)> = routes
+        .iter()
+        .filter_map(|e| e.route.match_path(&path).map(|params| (e, params)))
+        .collect();
+    if candidates.is_empty() {
+        return problem_answer(
+            Problem::new(
+                "resourceNotFound",
+                format!("no resource {path} in API {api}"),
+            ),
+            jti,
+        );
+    }
+    let Some((entry, params)) = candidates.iter().find(|(e, _)| e.route.method == method) else {
+        let allow: Vec<&str> = candidates
+            .iter()
+            .map(|(e, _)| e.route.method.as_str())
+            .collect();
+        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        let detail = Some(format!(
+            "{method} not allowed on {path}; allowed: {}",
+            allow.join(", ")
+        ));
+        return (
+            response,
+            Outcome {
+                access_token_id: jti,
+                ..Outcome::new(405, "methodNotAllowed", detail)
+            },
+        );
+    };
+    let required = &entry.route.required_scopes;
+    if !required.iter().all(|s| token.scopes.contains(s)) {
+        return problem_answer(Problem::missing_scope(required, &token.scopes), jti);
+    }
+
+    let request_url = format!("{}{}", ctx.base_url, path);
+    let response = match entry.dynamic {
+        Some(dynamic) => {
+            let body = axum::body::to_bytes(request.into_body(), MAX_BODY)
+                .await
+                .unwrap_or_default();
+            match dynamic.respond(&body, &request_url) {
+                (400, _) => {
+                    return problem_answer(
+                        Problem::new("badRequest", "the request body must be a JSON object"),
+                        jti,
+                    );
+                }
+                (status, value) => {
+                    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                    (status, axum::Json(value)).into_response()
+                }
+            }
+        }
+        None => {
+            let mut vars = params.clone();
+            vars.push(("request_url".to_string(), request_url));
+            scripted_response(&entry.route.response, &vars)
+        }
+    };
+    let status = response.status().as_u16();
+    (
+        response,
+        Outcome {
+            access_token_id: jti,
+            ..Outcome::new(status, "ok", None)
+        },
+    )
+}
+
+/// `/{api}/health` or `/{api}/v{N}/health`: CBSS contracts put health under the versioned
+/// base path, but the API name alone is accepted too.
+fn is_health_path(path: &str, api: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [a, "health"] => *a == api,
+        [a, version, "health"] => *a == api && version.starts_with('v'),
+        _ => false,
+    }
+}
+
+fn scripted_response(scripted: &routes::RouteResponse, vars: &[(String, String)]) -> Response {
+    let status = StatusCode::from_u16(scripted.status).unwrap_or(StatusCode::OK);
+    let body = match &scripted.body {
+        None => Body::empty(),
+        // A string body with a non-JSON content type is sent as is (e.g. text/plain).
+        Some(Value::String(text)) if !scripted.content_type.contains("json") => {
+            Body::from(routes::fill_text(text, vars))
+        }
+        Some(value) => Body::from(routes::fill_placeholders(value, vars).to_string()),
+    };
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if scripted.body.is_some()
+        && let Ok(value) = HeaderValue::from_str(&scripted.content_type)
+    {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    for (name, value) in &scripted.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&routes::fill_text(value, vars)),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    response
+}
+
+/// What the gateway learned from a valid access token.
+struct TokenFacts {
+    jti: Option<String>,
+    scopes: Vec<String>,
+}
+
+/// RFC 6750 §2.1 bearer check. On failure: the problem, and the token's jti if it was ours.
+fn check_bearer(
+    state: &SharedState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    force_expired: bool,
+) -> Result<TokenFacts, (Problem, Option<String>)> {
+    let no_token = |detail: String| (Problem::invalid_token("noAccessToken", detail), None);
+    let in_query = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .any(|(k, _)| k == "access_token");
+    if in_query {
+        return Err(no_token("access_token in the query string is not supported; only the Authorization: Bearer header is".into()));
+    }
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(no_token(
+            "no Authorization header; send Authorization: Bearer <access token>".into(),
+        ));
+    };
+    let value = value.to_str().unwrap_or("");
+    let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(no_token(format!(
+            "Authorization scheme {scheme:?} is not supported; use Bearer"
+        )));
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(no_token("the Bearer token is empty".into()));
+    }
+    let jws = state.signer.verify(token).map_err(|why| {
+        (
+            Problem::invalid_token("invalidAccessToken", format!("invalid access token: {why}")),
+            None,
+        )
+    })?;
+    let jti = jws.str_claim("jti").map(String::from);
+    let invalid = |detail: String| {
+        (
+            Problem::invalid_token("invalidAccessToken", detail),
+            jti.clone(),
+        )
+    };
+    if jws.str_claim("iss") != Some(state.endpoints.issuer.as_str()) {
+        return Err(invalid(format!(
+            "the token was not issued by {}",
+            state.endpoints.issuer
+        )));
+    }
+    let exp = match jws.time_claim("exp") {
+        Ok(Some(exp)) => exp,
+        _ => return Err(invalid("the token has no valid exp claim".into())),
+    };
+    let now = state.now();
+    if force_expired || exp <= now {
+        let detail = if force_expired {
+            "the access token has expired (injected fault)".to_string()
+        } else {
+            format!("the access token expired at {exp}; gateway time is {now}")
+        };
+        return Err((Problem::invalid_token("expiredAccessToken", detail), jti));
+    }
+    let scopes = jws
+        .str_claim("scope")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    Ok(TokenFacts { jti, scopes })
+}
