@@ -125,7 +125,7 @@ fn classify(
             io_kind.get_or_insert(io.kind());
         }
     });
-    if let Some(kind) = tls {
+    if let Some(kind) = tls.or_else(|| alert_in_text(chain)) {
         return kind;
     }
     if error.is_timeout() {
@@ -159,6 +159,29 @@ fn classify(
         return K::Other;
     }
     K::Other
+}
+
+/// h2 keeps only the text of an I/O error, so over HTTP/2 a TLS alert arrives as
+/// "received fatal alert: UnknownCA" with no typed error left to downcast.
+fn alert_in_text(chain: &str) -> Option<TransportErrorKind> {
+    let name = chain.split("received fatal alert: ").nth(1)?;
+    let name: String = name
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    let alert = [
+        AlertDescription::CertificateRequired,
+        AlertDescription::UnknownCA,
+        AlertDescription::BadCertificate,
+        AlertDescription::CertificateExpired,
+        AlertDescription::CertificateRevoked,
+        AlertDescription::CertificateUnknown,
+        AlertDescription::AccessDenied,
+        AlertDescription::HandshakeFailure,
+    ]
+    .into_iter()
+    .find(|a| format!("{a:?}") == name)?;
+    Some(classify_tls(&rustls::Error::AlertReceived(alert)))
 }
 
 fn classify_tls(error: &rustls::Error) -> TransportErrorKind {
