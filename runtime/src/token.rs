@@ -470,7 +470,12 @@ impl TokenProvider {
                 .or_else(|| jwt_lifetime(&parsed.access_token))
                 .unwrap_or(300),
         );
-        let margin = setup.options.refresh_margin.min(lifetime / 3);
+        // `exp` has one-second granularity: the token may die up to 1 s before
+        // `sent_at + expires_in`, which matters for very short lifetimes.
+        let usable = lifetime
+            .saturating_sub(Duration::from_secs(1))
+            .max(lifetime / 2);
+        let margin = setup.options.refresh_margin.min(usable / 3);
         let scopes_granted = match parsed.scope {
             Some(s) => s.split_whitespace().map(str::to_owned).collect(),
             None => scopes.as_slice().to_vec(),
@@ -479,8 +484,8 @@ impl TokenProvider {
             value: SecretString::new(parsed.access_token),
             scopes: scopes_granted,
             lifetime,
-            refresh_at: sent_at + lifetime - margin,
-            expires_at: sent_at + lifetime,
+            refresh_at: sent_at + usable - margin,
+            expires_at: sent_at + usable,
             serial: self.inner.serial.fetch_add(1, Ordering::Relaxed),
         })
     }
