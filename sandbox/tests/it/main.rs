@@ -1,0 +1,8 @@
+//! Integration tests: the sandbox over real sockets and TLS, driven with reqwest (rustls).
+//! One test binary with modules, so the heavy dependency tree is linked once.
+
+mod admin;
+mod common;
+mod files;
+mod gateway;
+mod oauth;
