@@ -146,7 +146,10 @@ fn classify(
         || lower.contains("not ready")
         || lower.contains("canceled")
         || lower.contains("unexpected eof")
-        || lower.contains("incomplete message");
+        || lower.contains("incomplete message")
+        // HTTP/2: the server reset the stream (the h2 form of a dropped response).
+        || lower.contains("stream error")
+        || lower.contains("error reading a body");
     if closed {
         // Under TLS 1.3 the server rejects a missing client certificate after the client
         // considers the handshake done, so the client only sees the connection die.
