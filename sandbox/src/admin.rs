@@ -1,21 +1,8 @@
 //! The admin API: plain HTTP on loopback, JSON in and out, for scripting a running sandbox
 //! from any language (tests in other processes, the CLI user with curl).
 //!
-//! | Method + path        | Body                          | Effect                                  |
-//! |----------------------|-------------------------------|-----------------------------------------|
-//! | `GET /log`           |                               | the request log (array of LogEntry)     |
-//! | `DELETE /log`        |                               | clears it                               |
-//! | `GET /faults`        |                               | active fault rules                      |
-//! | `POST /faults`       | a FaultRule                   | adds it                                 |
-//! | `DELETE /faults`     |                               | clears all rules                        |
-//! | `GET /settings`      |                               | current Settings                        |
-//! | `PUT /settings`      | partial Settings object       | merges: only the keys sent change       |
-//! | `GET /routes`        |                               | registered routes                       |
-//! | `POST /routes`       | a Route                       | adds (or replaces same method + path)   |
-//! | `PUT /health/{api}`  | `{"status": "DOWN"}`          | sets that API's health                  |
-//! | `GET /endpoints`     |                               | the Endpoints                           |
-//!
-//! Errors are `{"error": "<what was wrong>"}` with a 4xx status.
+//! The endpoints are listed in the crate documentation (lib.rs), next to the library calls
+//! they mirror. Errors are `{"error": "<what was wrong>"}` with a 4xx status.
 
 use crate::faults::FaultRule;
 use crate::routes::{HealthStatus, Route};

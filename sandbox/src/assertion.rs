@@ -197,34 +197,35 @@ fn check_audience(
 /// exp / nbf / iat against the sandbox clock. Returns exp.
 fn check_times(jws: &Compact, settings: &Settings, now: i64) -> Result<i64, OAuthError> {
     let claim = |name| jws.time_claim(name).map_err(OAuthError::invalid_client);
-    let leeway = settings.iat_leeway_secs as i64;
+    // Saturating arithmetic throughout: claims are attacker-controlled numbers.
+    let leeway = i64::try_from(settings.iat_leeway_secs).unwrap_or(i64::MAX);
     let exp = claim("exp")?
         .ok_or_else(|| OAuthError::invalid_client("the assertion has no exp claim"))?;
     if exp <= now {
         return Err(OAuthError::invalid_client(format!(
             "the assertion expired: exp {exp} is {} s before the server time {now}; check the client clock",
-            now - exp
+            now.saturating_sub(exp)
         )));
     }
     if let Some(nbf) = claim("nbf")?
-        && nbf > now + leeway
+        && nbf > now.saturating_add(leeway)
     {
         return Err(OAuthError::invalid_client(format!(
             "the assertion is not valid yet: nbf {nbf} is {} s after the server time {now} (leeway {leeway} s)",
-            nbf - now
+            nbf.saturating_sub(now)
         )));
     }
     let iat = claim("iat")?;
     if let Some(iat) = iat
-        && iat > now + leeway
+        && iat > now.saturating_add(leeway)
     {
         return Err(OAuthError::invalid_client(format!(
             "iat {iat} is {} s in the future of the server time {now} (leeway {leeway} s); check the client clock",
-            iat - now
+            iat.saturating_sub(now)
         )));
     }
-    let lifetime = exp - iat.unwrap_or(now);
-    let max = settings.max_assertion_lifetime_secs as i64;
+    let lifetime = exp.saturating_sub(iat.unwrap_or(now));
+    let max = i64::try_from(settings.max_assertion_lifetime_secs).unwrap_or(i64::MAX);
     if lifetime > max {
         return Err(OAuthError::invalid_client(format!(
             "assertion lifetime exp - iat = {lifetime} s exceeds the maximum of {max} s"

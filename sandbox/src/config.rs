@@ -14,7 +14,7 @@ pub const DEFAULT_SCOPES: [&str; 2] = ["scope:cbss:api:demo:consult", "scope:cbs
 
 /// How a sandbox is started. Everything has a default, so `SandboxConfig::default()` gives a
 /// working sandbox on loopback with OS-chosen ports.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SandboxConfig {
     /// The address every listener binds to. URLs handed out use this IP.
     pub bind: IpAddr,
@@ -28,6 +28,19 @@ pub struct SandboxConfig {
     pub settings: Settings,
     /// Password of the client's `.p12`; a random one is minted when empty.
     pub p12_password: String,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("bind", &self.bind)
+            .field("ports", &self.ports)
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .field("settings", &self.settings)
+            .field("p12_password", &"[redacted]")
+            .finish()
+    }
 }
 
 impl Default for SandboxConfig {

@@ -29,9 +29,11 @@ pub enum Fault {
     Delay { millis: u64 },
     /// Close the connection (HTTP/1.1) or reset the stream (HTTP/2) without any response.
     DropConnection,
-    /// Gateway: answer 401 `expiredAccessToken` whatever token was sent.
+    /// Gateway: answer 401 `expiredAccessToken` whatever token was sent (a valid token is
+    /// still required to get there). Ignored by the token endpoint.
     ExpiredToken,
-    /// Token endpoint: 503 with `{"error":"temporarily_unavailable"}`.
+    /// Token endpoint: 503 with `{"error":"temporarily_unavailable"}`; gateway: 503
+    /// `serviceUnavailable` without `Retry-After`.
     Down,
 }
 

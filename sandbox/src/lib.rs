@@ -15,21 +15,41 @@
 //! - **auth** (TLS, client certificate optional): RFC 8414 metadata and the token endpoint;
 //! - **gateway_mtls** (TLS, client certificate required, signed by the sandbox CA);
 //! - **gateway_tls** (TLS, no client certificate);
-//! - **admin** (plain HTTP): see [`admin`] for the JSON API.
+//! - **admin** (plain HTTP): the JSON API below.
+//!
+//! Everything a test does through the library (faults, routes, health, settings, the request
+//! log) can also be done through the admin API, from any process:
+//!
+//! | Method + path        | Body                          | Effect                                  |
+//! |----------------------|-------------------------------|-----------------------------------------|
+//! | `GET /log`           |                               | the request log (array of LogEntry)     |
+//! | `DELETE /log`        |                               | clears it                               |
+//! | `GET /faults`        |                               | active fault rules                      |
+//! | `POST /faults`       | a FaultRule                   | adds it                                 |
+//! | `DELETE /faults`     |                               | clears all rules                        |
+//! | `GET /settings`      |                               | current Settings                        |
+//! | `PUT /settings`      | partial Settings object       | merges: only the keys sent change       |
+//! | `GET /routes`        |                               | registered routes                       |
+//! | `POST /routes`       | a Route                       | adds (or replaces same method + path)   |
+//! | `PUT /health/{api}`  | `{"status": "DOWN"}`          | sets that API's health                  |
+//! | `GET /endpoints`     |                               | the Endpoints                           |
+//!
+//! `PUT /settings` is a partial merge: only the keys sent change; an unknown key or a value of
+//! the wrong type is a 400. Admin errors are `{"error": "<what was wrong>"}` with a 4xx status.
 
-pub mod admin;
+mod admin;
 mod assertion;
-pub mod config;
-pub mod faults;
+mod config;
+mod faults;
 mod files;
 mod gateway;
 mod jws;
-pub mod log;
+mod log;
 mod oauth;
 mod p12;
-pub mod pki;
+mod pki;
 mod problem;
-pub mod routes;
+mod routes;
 mod server;
 mod state;
 

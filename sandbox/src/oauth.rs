@@ -272,7 +272,7 @@ fn issue(
         "client_id": client_id,
         "scope": scope,
         "iat": now,
-        "exp": now + settings.token_lifetime_secs as i64,
+        "exp": now.saturating_add(i64::try_from(settings.token_lifetime_secs).unwrap_or(i64::MAX)),
         "jti": jti,
     });
     let token = state

@@ -91,7 +91,7 @@ impl SharedState {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        real + self.settings().clock_skew_secs
+        real.saturating_add(self.settings().clock_skew_secs)
     }
 
     pub fn settings(&self) -> Settings {

@@ -2,6 +2,7 @@
 //! One test binary with modules, so the heavy dependency tree is linked once.
 
 mod admin;
+mod cli;
 mod common;
 mod files;
 mod gateway;

@@ -1,0 +1,66 @@
+//! The `bcss-sandbox` binary: starts, writes its directory, says where, stops on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[cfg(unix)]
+#[test]
+fn binary_writes_dir_prints_ready_line_and_exits_zero_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bcss-sandbox"))
+        .arg("--dir")
+        .arg(dir.path())
+        .args([
+            "--client-id",
+            "cli:client",
+            "--scope",
+            "scope:a",
+            "--token-lifetime",
+            "30",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut ready = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        if let Some(path) = line.strip_prefix("ready: ") {
+            ready = Some(path.to_string());
+            break;
+        }
+    }
+    let ready = ready.expect("a ready: line");
+    assert_eq!(
+        std::path::Path::new(&ready),
+        dir.path().join("endpoints.json")
+    );
+    let endpoints: bcss_sandbox::Endpoints =
+        serde_json::from_str(&std::fs::read_to_string(&ready).expect("endpoints.json"))
+            .expect("json");
+    assert_eq!(endpoints.client_id, "cli:client");
+    assert_eq!(endpoints.scopes, ["scope:a"]);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert!(
+        child.wait().expect("exit status").success(),
+        "exit code 0 after SIGTERM"
+    );
+}
+
+#[test]
+fn help_shows_an_example() {
+    let output = Command::new(env!("CARGO_BIN_EXE_bcss-sandbox"))
+        .arg("--help")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(text.contains("Example:"));
+    assert!(text.contains("--gateway-mtls-port"));
+}
