@@ -250,10 +250,16 @@ fn is_health_path(path: &str, api: &str) -> bool {
 
 fn scripted_response(scripted: &routes::RouteResponse, vars: &[(String, String)]) -> Response {
     let status = StatusCode::from_u16(scripted.status).unwrap_or(StatusCode::OK);
+    // A Content-Type among the scripted headers overrides `content_type` (one header, not two).
+    let content_type = scripted
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map_or(scripted.content_type.as_str(), |(_, value)| value.as_str());
     let body = match &scripted.body {
         None => Body::empty(),
         // A string body with a non-JSON content type is sent as is (e.g. text/plain).
-        Some(Value::String(text)) if !scripted.content_type.contains("json") => {
+        Some(Value::String(text)) if !content_type.contains("json") => {
             Body::from(routes::fill_text(text, vars))
         }
         Some(value) => Body::from(routes::fill_placeholders(value, vars).to_string()),
@@ -261,11 +267,14 @@ fn scripted_response(scripted: &routes::RouteResponse, vars: &[(String, String)]
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     if scripted.body.is_some()
-        && let Ok(value) = HeaderValue::from_str(&scripted.content_type)
+        && let Ok(value) = HeaderValue::from_str(content_type)
     {
         headers.insert(header::CONTENT_TYPE, value);
     }
     for (name, value) in &scripted.headers {
+        if name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(&routes::fill_text(value, vars)),

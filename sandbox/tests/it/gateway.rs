@@ -303,6 +303,28 @@ async fn registered_route_serves_its_canned_response_with_placeholders() {
 }
 
 #[tokio::test]
+async fn a_content_type_header_on_a_route_replaces_the_default_and_sends_text_as_is() {
+    let sandbox = start().await;
+    sandbox.register_route(Route::get(
+        "/demo/v1/teapot",
+        &[],
+        RouteResponse::json(418, json!("short and stout")).header("Content-Type", "text/plain"),
+    ));
+    let token = access_token(&sandbox).await;
+    let url = format!("{}/demo/v1/teapot", sandbox.endpoints().gateway_url);
+    let response = http(&sandbox)
+        .get(url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("reachable");
+    assert_eq!(response.status().as_u16(), 418);
+    let types: Vec<_> = response.headers().get_all("content-type").iter().collect();
+    assert_eq!(types, ["text/plain"]);
+    assert_eq!(response.text().await.expect("body"), "short and stout");
+}
+
+#[tokio::test]
 async fn gateway_fault_with_times_one_applies_once_with_retry_after() {
     let sandbox = start().await;
     let token = access_token(&sandbox).await;

@@ -449,3 +449,31 @@ async fn token_endpoint_fault_down_applies_once_then_the_endpoint_recovers() {
         200
     );
 }
+
+#[tokio::test]
+async fn es256_assertion_verifies_against_a_registered_ec_certificate() {
+    let sandbox = start().await;
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("EC key");
+    let cert = rcgen::CertificateParams::new(vec!["ec-client".to_string()])
+        .expect("params")
+        .self_signed(&key)
+        .expect("cert");
+    sandbox.register_client("ec:client", &cert.pem(), &[CONSULT]);
+    let mut claims = claims(&sandbox);
+    claims["iss"] = json!("ec:client");
+    claims["sub"] = json!("ec:client");
+    let signing_key = jsonwebtoken::EncodingKey::from_ec_der(&key.serialize_der());
+    let signed = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(Algorithm::ES256),
+        &claims,
+        &signing_key,
+    )
+    .expect("sign");
+    let answer = token_request(&sandbox, &form(&signed)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+
+    // RS256 claimed against an EC certificate cannot verify.
+    let rsa = sign(Algorithm::RS256, &sandbox.client().private_key_pem, &claims);
+    let answer = token_request(&sandbox, &form(&rsa)).await;
+    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
+}
