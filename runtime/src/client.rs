@@ -308,9 +308,9 @@ impl RequestBuilder {
             let request = self.build(&url, &trace_id, token.as_ref())?;
             let outcome = inner.http.execute(request).await;
             let outcome = match outcome {
-                Ok(r) => {
+                Ok(mut r) => {
                     let status = r.status();
-                    let headers = r.headers().clone();
+                    let headers = std::mem::take(r.headers_mut());
                     r.bytes().await.map(|b| (status, headers, b))
                 }
                 Err(e) => Err(e),
@@ -349,8 +349,8 @@ impl RequestBuilder {
                 attempts: attempt,
                 granted_scopes: token
                     .as_ref()
-                    .map(|t| t.scopes().to_vec())
-                    .unwrap_or_default(),
+                    .map(AccessToken::shared_scopes)
+                    .unwrap_or_else(|| Arc::new([])),
             };
             if let Some(token) = &token {
                 if !token_retried && token_rejected(&response) {
@@ -436,12 +436,7 @@ impl RequestBuilder {
             headers.entry(ACCEPT_LANGUAGE).or_insert(lang.clone());
         }
         if let Some(token) = token {
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    ErrorKind::InvalidRequest("the access token is not a valid header value".into())
-                })?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            headers.insert(AUTHORIZATION, token.authorization().clone());
         }
         let mut request = reqwest::Request::new(self.method.clone(), url.clone());
         if let Some((bytes, content_type)) = &self.body {

@@ -33,7 +33,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) trace: TraceInfo,
     pub(crate) attempts: u32,
-    pub(crate) granted_scopes: Vec<String>,
+    pub(crate) granted_scopes: std::sync::Arc<[String]>,
 }
 
 impl Response {

@@ -55,8 +55,10 @@ impl fmt::Display for ScopeSet {
 /// An access token. `Debug` never shows the token itself.
 #[derive(Clone)]
 pub struct AccessToken {
-    value: SecretString,
-    scopes: Vec<String>,
+    // Shared: every call clones the cached token, so cloning must not copy the secret.
+    value: Arc<SecretString>,
+    header: http::HeaderValue,
+    scopes: Arc<[String]>,
     lifetime: Duration,
     refresh_at: Instant,
     expires_at: Instant,
@@ -82,6 +84,15 @@ impl AccessToken {
     /// Scopes the server granted (its `scope` answer, or the requested ones).
     pub fn scopes(&self) -> &[String] {
         &self.scopes
+    }
+
+    /// The `Authorization` header value, marked sensitive.
+    pub(crate) fn authorization(&self) -> &http::HeaderValue {
+        &self.header
+    }
+
+    pub(crate) fn shared_scopes(&self) -> Arc<[String]> {
+        self.scopes.clone()
     }
 
     /// `expires_in` as the server gave it.
@@ -358,6 +369,9 @@ impl TokenProvider {
             .slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = slots.get(scopes) {
+            return slot.clone();
+        }
         slots.entry(scopes.clone()).or_default().clone()
     }
 
@@ -476,12 +490,20 @@ impl TokenProvider {
             .saturating_sub(Duration::from_secs(1))
             .max(lifetime / 2);
         let margin = setup.options.refresh_margin.min(usable / 3);
-        let scopes_granted = match parsed.scope {
+        let scopes_granted: Arc<[String]> = match parsed.scope {
             Some(s) => s.split_whitespace().map(str::to_owned).collect(),
-            None => scopes.as_slice().to_vec(),
+            None => scopes.as_slice().into(),
         };
+        let mut header = http::HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
+            .map_err(|_| TokenError::InvalidResponse {
+                endpoint: endpoint.to_string(),
+                status,
+                message: "the access token contains characters not allowed in a header".into(),
+            })?;
+        header.set_sensitive(true);
         Ok(AccessToken {
-            value: SecretString::new(parsed.access_token),
+            value: Arc::new(SecretString::new(parsed.access_token)),
+            header,
             scopes: scopes_granted,
             lifetime,
             refresh_at: sent_at + usable - margin,
@@ -602,8 +624,9 @@ mod tests {
     #[test]
     fn access_token_debug_hides_the_token() {
         let t = AccessToken {
-            value: SecretString::new("eyJsecret"),
-            scopes: vec![],
+            value: Arc::new(SecretString::new("eyJsecret")),
+            header: http::HeaderValue::from_static("Bearer eyJsecret"),
+            scopes: Arc::new([]),
             lifetime: Duration::from_secs(1),
             refresh_at: Instant::now(),
             expires_at: Instant::now(),
