@@ -175,11 +175,10 @@ impl BcssClient {
             .send_raw()
             .await?;
         let status = response.status().as_u16();
-        if status == 200 || status == 503 {
-            if let Some(h) = crate::health::parse(status, response.body(), response.trace().clone())
-            {
-                return Ok(h);
-            }
+        if (status == 200 || status == 503)
+            && let Some(h) = crate::health::parse(status, response.body(), response.trace().clone())
+        {
+            return Ok(h);
         }
         Err(response.into_error())
     }
@@ -352,29 +351,30 @@ impl RequestBuilder {
                     .map(AccessToken::shared_scopes)
                     .unwrap_or_else(|| Arc::new([])),
             };
-            if let Some(token) = &token {
-                if !token_retried && token_rejected(&response) {
-                    // The gateway no longer accepts this token (expired early, revoked, key
-                    // rollover): get a new one and try once more. Safe for any method: the
-                    // request was refused before it was processed.
-                    inner.tokens.invalidate(token);
-                    token_retried = true;
-                    attempt -= 1;
-                    continue;
-                }
+            if let Some(token) = &token
+                && !token_retried
+                && token_rejected(&response)
+            {
+                // The gateway no longer accepts this token (expired early, revoked, key
+                // rollover): get a new one and try once more. Safe for any method: the
+                // request was refused before it was processed.
+                inner.tokens.invalidate(token);
+                token_retried = true;
+                attempt -= 1;
+                continue;
             }
-            if let Some(delay) = self.retry_delay(&response, policy, attempt, may_repeat) {
-                if waited + delay <= policy.max_wait {
-                    tracing::debug!(
-                        status = status.as_u16(),
-                        ?delay,
-                        attempt,
-                        "retrying after the server asked to wait"
-                    );
-                    waited += delay;
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
+            if let Some(delay) = self.retry_delay(&response, policy, attempt, may_repeat)
+                && waited + delay <= policy.max_wait
+            {
+                tracing::debug!(
+                    status = status.as_u16(),
+                    ?delay,
+                    attempt,
+                    "retrying after the server asked to wait"
+                );
+                waited += delay;
+                tokio::time::sleep(delay).await;
+                continue;
             }
             return Ok(response);
         }

@@ -98,11 +98,12 @@ fn chain_message(error: &(dyn StdError + 'static)) -> String {
 /// Visits `error` and everything below it, looking inside `io::Error` payloads.
 fn walk(error: &(dyn StdError + 'static), visit: &mut dyn FnMut(&(dyn StdError + 'static))) {
     visit(error);
-    if let Some(io) = error.downcast_ref::<std::io::Error>() {
-        if let Some(inner) = io.get_ref() {
-            walk(inner, visit);
-            return;
-        }
+    if let Some(inner) = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        walk(inner, visit);
+        return;
     }
     if let Some(source) = error.source() {
         walk(source, visit);

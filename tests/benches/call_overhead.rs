@@ -25,9 +25,16 @@ fn call_overhead(c: &mut Criterion) {
         let token = client.tokens().token().await.unwrap().expose().to_owned();
         (h, client, plain, token)
     });
-    let url = format!("{}/demo/v1/persons/00000000097", h.sandbox.endpoints().gateway_mtls_url);
+    let url = format!(
+        "{}/demo/v1/persons/00000000097",
+        h.sandbox.endpoints().gateway_mtls_url
+    );
     let runtime_call = || async {
-        let r = client.get("/demo/v1/persons/00000000097").send().await.unwrap();
+        let r = client
+            .get("/demo/v1/persons/00000000097")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
     };
     let plain_call = || async {
@@ -76,7 +83,8 @@ fn call_overhead(c: &mut Criterion) {
     group.finish();
 
     c.bench_function("token_cache_hit", |b| {
-        b.to_async(&rt).iter(|| async { client.tokens().token().await.unwrap() })
+        b.to_async(&rt)
+            .iter(|| async { client.tokens().token().await.unwrap() })
     });
 }
 

@@ -1,1 +1,48 @@
-fn main() {}
+//! Project tasks: `cargo xtask <command>`. See `cargo xtask --help`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod demo;
+
+#[derive(Parser)]
+#[command(about = "bcss-rest project tasks", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the sandbox, obtain a token with a signed JWT, call the demo API over mutual TLS,
+    /// and show a typed Belgif problem — printing each step.
+    ///
+    /// Example: `cargo xtask demo`
+    Demo {
+        /// Keep the sandbox's files (bcss.toml, certificates) in this folder.
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Command::Demo { dir } => runtime.block_on(demo::run(dir)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
