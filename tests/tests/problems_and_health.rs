@@ -178,3 +178,21 @@ async fn accept_and_accept_language_headers_are_sent() {
     );
     assert_eq!(headers["accept-language"], "nl-BE, nl;q=0.9, fr-BE;q=0.8");
 }
+
+#[tokio::test]
+async fn etag_and_response_headers_are_exposed() {
+    let h = Harness::start().await;
+    h.sandbox.register_route(Route::get(
+        "/demo/v1/documents/{id}",
+        &["scope:cbss:api:demo:consult"],
+        RouteResponse::json(200, json!({"id": "{id}"})).header("ETag", "\"v7\""),
+    ));
+    let r = h
+        .client()
+        .get("/demo/v1/documents/42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.etag(), Some("\"v7\""));
+    assert_eq!(r.json::<serde_json::Value>().unwrap()["id"], "42");
+}

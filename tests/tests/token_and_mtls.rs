@@ -187,3 +187,17 @@ async fn ps256_and_es256_assertions_with_key_id_headers_are_accepted() {
     assert_eq!(header["alg"], "ES256");
     assert!(header["kid"].is_string());
 }
+
+#[tokio::test]
+async fn the_token_endpoint_gets_the_client_certificate_only_when_configured() {
+    let h = Harness::start().await;
+    h.client().tokens().token().await.unwrap();
+    let with = h.client_with(|c| c.tls.mtls_token_endpoint = true).unwrap();
+    with.tokens().token().await.unwrap();
+    let presented: Vec<bool> = h
+        .token_requests()
+        .iter()
+        .map(|e| e.client_certificate.is_some())
+        .collect();
+    assert_eq!(presented, [false, true]);
+}
