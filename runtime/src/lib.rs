@@ -28,6 +28,7 @@ pub mod environment;
 mod error;
 pub mod health;
 pub mod identity;
+
 pub mod problem;
 mod response;
 pub mod retry;
@@ -35,6 +36,7 @@ mod secret;
 pub mod tls;
 pub mod token;
 pub mod transport;
+pub mod types;
 
 pub use assertion::ClientAssertion;
 pub use client::{BcssClient, RequestBuilder};
@@ -44,11 +46,41 @@ pub use error::{Error, ErrorKind};
 pub use health::{Health, HealthStatus};
 pub use identity::{Identity, IdentityError};
 pub use problem::{InputValidationIssue, IssueType, Problem, ProblemType};
-pub use response::{RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo};
+pub use response::{ApiResponse, RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use token::{AccessToken, ScopeSet, TokenError, TokenProvider};
 pub use transport::{TransportError, TransportErrorKind};
+
+/// Crates whose types appear in generated clients, re-exported so that a generated crate needs
+/// no direct dependency on them (and always gets the versions the runtime was built with).
+pub mod exports {
+    pub use bytes;
+    pub use chrono;
+    pub use serde_json;
+    pub use uuid;
+}
+
+/// Checks a LegalContext value against the partner annex's allow-list before a request is sent.
+pub fn check_legal_context(
+    value: Option<&str>,
+    allowed: &[&str],
+    required: bool,
+) -> Result<(), Error> {
+    match value {
+        None if required => Err(ErrorKind::InvalidRequest(
+            "a LegalContext is required and none was given (and the partner annex names no default)".into(),
+        )
+        .into()),
+        None => Ok(()),
+        Some(v) if allowed.is_empty() || allowed.contains(&v) => Ok(()),
+        Some(v) => Err(ErrorKind::InvalidRequest(format!(
+            "LegalContext `{v}` is not authorised by the partner annex (allowed: {}); nothing was sent",
+            allowed.join(", ")
+        ))
+        .into()),
+    }
+}
 
 /// Installs aws-lc-rs as the process-wide rustls provider if none is installed. The runtime
 /// never relies on it (it passes its provider explicitly); binaries and tests that also build

@@ -110,6 +110,26 @@ impl Response {
         Err(self.into_error())
     }
 
+    /// The body decoded as `T`, with the response's metadata.
+    pub fn typed<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        let value = if self.body.is_empty() {
+            serde_json::from_value(serde_json::Value::Null).or_else(|_| self.json())?
+        } else {
+            self.json()?
+        };
+        Ok(self.with_value(value))
+    }
+
+    /// `value` with this response's metadata (for bodies decoded another way, or none).
+    pub fn with_value<T>(self, value: T) -> ApiResponse<T> {
+        ApiResponse {
+            value,
+            status: self.status,
+            headers: self.headers,
+            trace: self.trace,
+        }
+    }
+
     /// The typed error this response stands for.
     pub fn into_error(self) -> Error {
         let status = self.status.as_u16();
@@ -133,5 +153,58 @@ impl Response {
             }
             .into(),
         }
+    }
+}
+
+/// A decoded answer with its status, headers and trace identifiers. Derefs to the value.
+#[derive(Clone, Debug)]
+pub struct ApiResponse<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    trace: TraceInfo,
+}
+
+impl<T> ApiResponse<T> {
+    /// The value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `ETag`.
+    pub fn etag(&self) -> Option<&str> {
+        self.header("etag")
+    }
+
+    /// `Location` (long-running tasks, created resources).
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// Trace identifiers.
+    pub fn trace(&self) -> &TraceInfo {
+        &self.trace
+    }
+}
+
+impl<T> std::ops::Deref for ApiResponse<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
     }
 }

@@ -1,0 +1,84 @@
+//! Stage 2, IR: the contract as Rust sees it — one [`TypeSpace`] of named types and the list of
+//! [`Operation`]s — independent of how the source was spelled.
+
+pub mod naming;
+mod operation;
+mod schema;
+pub mod ty;
+
+use serde_json::Value;
+
+pub use operation::{Answer, Body, BodyKind, Operation, Param, ParamIn};
+pub use schema::TypeSpace;
+pub use ty::{Field, RuntimeType, Ty, TypeDef, TypeId, TypeKind, UnionVariant};
+
+use crate::diag::Diagnostic;
+use crate::load::Contract;
+
+/// The whole API.
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version` (placeholders such as `${project.version}` kept as text).
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The base path from `servers[0].url` (`/socialStatus/v1`), empty if absent.
+    pub base_path: String,
+    /// Types.
+    pub types: TypeSpace,
+    /// Operations.
+    pub operations: Vec<Operation>,
+    /// SHA-256 of the root contract file.
+    pub sha256: String,
+}
+
+impl Api {
+    /// Builds the IR.
+    pub fn from_contract(c: &Contract) -> Result<Api, Diagnostic> {
+        let root = c.root();
+        let doc = c.get(&root).cloned().unwrap_or_default();
+        let info = doc.get("info").cloned().unwrap_or_default();
+        let text = |v: &Value, k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_owned())
+        };
+        let title = text(&info, "title").ok_or_else(|| {
+            c.error(&root.child("info"), "no `info.title`")
+                .hint("the title names the API")
+        })?;
+        let version = match info.get("version") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => "0".into(),
+        };
+        let base_path = doc
+            .get("servers")
+            .and_then(|s| s.get(0))
+            .and_then(|s| s.get("url"))
+            .and_then(Value::as_str)
+            .map(base_path_of)
+            .unwrap_or_default();
+        let mut types = TypeSpace::default();
+        let operations = operation::operations(c, &mut types)?;
+        Ok(Api {
+            title,
+            version,
+            description: text(&info, "description"),
+            base_path,
+            types,
+            operations,
+            sha256: c.sha256.clone(),
+        })
+    }
+}
+
+/// `/socialStatus/v1` stays; `https://host/x/v1` → `/x/v1`; trailing `/` dropped.
+fn base_path_of(url: &str) -> String {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or(""),
+        None => url,
+    };
+    path.trim_end_matches('/').to_owned()
+}

@@ -1,0 +1,247 @@
+//! Stage 1, load: the contract as CBSS delivers it — one file, a folder, or a zip — with every
+//! file reachable by a relative `$ref` parsed up front, so later stages never touch the disk.
+
+mod source;
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+pub use source::Source;
+
+/// Index of a loaded file.
+pub type FileId = usize;
+
+/// A place in the contract: a file and a JSON pointer in it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    /// The file.
+    pub file: FileId,
+    /// RFC 6901 pointer, `""` for the whole document.
+    pub pointer: String,
+}
+
+impl Loc {
+    /// The location of a child of this one.
+    pub fn child(&self, token: &str) -> Loc {
+        Loc {
+            file: self.file,
+            pointer: format!("{}/{}", self.pointer, crate::diag::escape_token(token)),
+        }
+    }
+}
+
+struct File {
+    name: String,
+    value: Value,
+}
+
+/// A loaded contract: the root document and every file it references.
+pub struct Contract {
+    files: Vec<File>,
+    index: BTreeMap<String, FileId>,
+    /// SHA-256 of the root document bytes, recorded in generated crates.
+    pub sha256: String,
+}
+
+impl Contract {
+    /// Loads a contract from a file, a folder (its `openapi.yaml`/`.yml`/`.json`) or a zip.
+    pub fn load(input: &std::path::Path) -> Result<Contract, Diagnostic> {
+        let (source, root) = Source::open(input)?;
+        let mut contract = Contract {
+            files: Vec::new(),
+            index: BTreeMap::new(),
+            sha256: String::new(),
+        };
+        let mut by_name: BTreeMap<String, FileId> = BTreeMap::new();
+        let bytes = source.read(&root)?;
+        contract.sha256 = source::sha256_hex(&bytes);
+        let root_value = source::parse(&root, &bytes)?;
+        check_version(&root, &root_value)?;
+        by_name.insert(root.clone(), 0);
+        contract.files.push(File {
+            name: root,
+            value: root_value,
+        });
+        // Breadth-first over external references.
+        let mut next = 0;
+        while next < contract.files.len() {
+            let mut refs = Vec::new();
+            collect_refs(&contract.files[next].value, "", &mut refs);
+            for (pointer, reference) in refs {
+                let Some((path, _)) = split_ref(&reference) else {
+                    continue;
+                };
+                if path.is_empty() {
+                    continue;
+                }
+                let from = contract.files[next].name.clone();
+                let name = source.join(&from, path).map_err(|m| {
+                    Diagnostic::error(&from, &pointer, format!("`$ref: {reference}`: {m}"))
+                })?;
+                if by_name.contains_key(&name) {
+                    continue;
+                }
+                let bytes = source.read(&name).map_err(|mut d| {
+                    d.message = format!("`$ref: {reference}` from {from}#{pointer}: {}", d.message);
+                    d
+                })?;
+                let value = source::parse(&name, &bytes)?;
+                by_name.insert(name.clone(), contract.files.len());
+                contract.files.push(File { name, value });
+            }
+            next += 1;
+        }
+        contract.index = by_name;
+        Ok(contract)
+    }
+
+    /// The root document's location.
+    pub fn root(&self) -> Loc {
+        Loc {
+            file: 0,
+            pointer: String::new(),
+        }
+    }
+
+    /// The display name of a file.
+    pub fn file_name(&self, file: FileId) -> &str {
+        &self.files[file].name
+    }
+
+    /// Number of files loaded.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The value at `loc`, without following references.
+    pub fn get(&self, loc: &Loc) -> Option<&Value> {
+        self.files.get(loc.file)?.value.pointer(&loc.pointer)
+    }
+
+    /// An error diagnostic at `loc`.
+    pub fn error(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.file_name(loc.file), &loc.pointer, message)
+    }
+
+    /// A warning diagnostic at `loc`.
+    pub fn warning(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(self.file_name(loc.file), &loc.pointer, message)
+    }
+
+    /// Where a `$ref` written at `from` points.
+    pub fn ref_target(&self, from: &Loc, reference: &str) -> Result<Loc, Diagnostic> {
+        let (path, pointer) = split_ref(reference).ok_or_else(|| {
+            self.error(from, format!("`$ref: {reference}` is not a relative reference"))
+                .hint("use `file.yaml#/json/pointer` or `#/json/pointer`; remote (http) references are not followed")
+        })?;
+        let file = if path.is_empty() {
+            from.file
+        } else {
+            let from_name = self.file_name(from.file);
+            let name = Source::join_names(from_name, path)
+                .map_err(|m| self.error(from, format!("`$ref: {reference}`: {m}")))?;
+            *self.index.get(&name).ok_or_else(|| {
+                self.error(
+                    from,
+                    format!("`$ref: {reference}`: file {name} was not loaded"),
+                )
+            })?
+        };
+        let loc = Loc {
+            file,
+            pointer: pointer.to_owned(),
+        };
+        if self.get(&loc).is_none() {
+            return Err(self
+                .error(
+                    from,
+                    format!(
+                        "`$ref: {reference}` points to nothing: {} has no {}",
+                        self.file_name(file),
+                        display_pointer(pointer)
+                    ),
+                )
+                .hint("check the spelling of the JSON pointer (`~1` stands for `/`)"));
+        }
+        Ok(loc)
+    }
+
+    /// Follows `$ref` chains from `loc` to a value that is not a reference.
+    pub fn resolve(&self, loc: &Loc) -> Result<(Loc, &Value), Diagnostic> {
+        let mut seen = HashSet::new();
+        let mut current = loc.clone();
+        loop {
+            let value = self
+                .get(&current)
+                .ok_or_else(|| self.error(&current, "nothing at this location"))?;
+            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+                return Ok((current, value));
+            };
+            if !seen.insert(current.clone()) {
+                return Err(self
+                    .error(loc, format!("`$ref` cycle: the chain of references from here comes back to {}#{}", self.file_name(current.file), current.pointer))
+                    .hint("one of the references must point to a definition, not to another reference"));
+            }
+            current = self.ref_target(&current, reference)?;
+        }
+    }
+}
+
+fn display_pointer(p: &str) -> String {
+    if p.is_empty() {
+        "root".into()
+    } else {
+        format!("`{p}`")
+    }
+}
+
+/// `file.yaml#/a/b` → ("file.yaml", "/a/b"); `#/a` → ("", "/a"); remote URLs → None.
+fn split_ref(reference: &str) -> Option<(&str, &str)> {
+    if reference.contains("://") {
+        return None;
+    }
+    Some(match reference.split_once('#') {
+        Some((path, pointer)) => (path, pointer),
+        None => (reference, ""),
+    })
+}
+
+fn collect_refs(value: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push((pointer.to_owned(), r.clone()));
+            }
+            for (k, v) in map {
+                collect_refs(
+                    v,
+                    &format!("{pointer}/{}", crate::diag::escape_token(k)),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_refs(v, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_version(name: &str, root: &Value) -> Result<(), Diagnostic> {
+    if let Some(v) = root.get("swagger") {
+        return Err(Diagnostic::error(name, "/swagger", format!("Swagger {} is not supported", v.as_str().unwrap_or("2.0")))
+            .hint("convert the contract to OpenAPI 3.0 (e.g. with swagger2openapi or the Swagger Editor's converter), then generate again"));
+    }
+    match root.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) if v.starts_with("3.1") => Err(Diagnostic::error(name, "/openapi", format!("OpenAPI {v} is not supported yet"))
+            .hint("BCSS contracts are OpenAPI 3.0; if this one can be expressed in 3.0 (no type arrays, no webhooks), set `openapi: 3.0.3`")),
+        Some(v) => Err(Diagnostic::error(name, "/openapi", format!("unknown OpenAPI version `{v}`: 3.0.x expected"))),
+        None => Err(Diagnostic::error(name, "", "not an OpenAPI document: no `openapi` field at the top")
+            .hint("the input must be the contract's root file (openapi.yaml), its folder, or the zip")),
+    }
+}
