@@ -28,7 +28,7 @@ pub mod environment;
 mod error;
 pub mod health;
 pub mod identity;
-
+pub mod probe;
 pub mod problem;
 mod response;
 pub mod retry;

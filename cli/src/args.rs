@@ -1,0 +1,186 @@
+//! The command line (clap derive). Every command carries an example in its `--help`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use bcss_runtime::{Channel, Environment};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::flux_form::FormFormat;
+
+/// The `bcss` command.
+#[derive(Debug, Parser)]
+#[command(
+    name = "bcss",
+    version,
+    about = "Onboarding doctor and everyday commands for partners of the KSZ-BCSS REST services.",
+    after_help = "Examples:\n  bcss doctor --config bcss.toml --api demo/v1\n  bcss token --scope scope:cbss:api:demo:consult\n  bcss flux-form --source-name app01 --source-ip 10.0.0.5 --nat-ip 193.191.0.10\n  bcss sandbox --dir ./sandbox-dir"
+)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Walk the five onboarding steps (network, BCSS infrastructure, certificates, access
+    /// management, service access) and say which one fails and what to do.
+    #[command(
+        after_help = "Examples:\n  bcss doctor --config bcss.toml --env acpt --api demo/v1 --annex annex.yaml\n  bcss doctor --format json > doctor.json   # stable schema, see docs/doctor.md\n\nExit status: 0 when no step fails (warnings allowed), 1 when a step fails, 2 when the\nconfiguration or the annex cannot be read."
+    )]
+    Doctor(DoctorArgs),
+    /// Obtain an access token and print its scopes and expiry (the token only with --show).
+    #[command(
+        after_help = "Examples:\n  bcss token --config bcss.toml\n  bcss token --scope scope:cbss:api:demo:consult --show"
+    )]
+    Token(TokenArgs),
+    /// Call an API's /health with a token and print Up / Degraded / Down.
+    #[command(
+        after_help = "Example:\n  bcss health --api demo/v1\n\nExit status: 0 for UP or DEGRADED, 1 for DOWN or an error."
+    )]
+    Health(HealthArgs),
+    /// Print the firewall flux opening request for the Social Security Extranet.
+    #[command(
+        after_help = "Examples:\n  bcss flux-form --source-name app01 --source-ip 10.0.0.5 --nat-ip 193.191.0.10\n  bcss flux-form --source-name app01 --source-ip 10.0.0.5 --env acpt,prod --format csv"
+    )]
+    FluxForm(FluxFormArgs),
+    /// Start the local sandbox (OAuth server + gateway) and write a working bcss.toml into DIR.
+    #[command(
+        after_help = "Example:\n  bcss sandbox --dir ./sandbox-dir\n  bcss doctor --config ./sandbox-dir/bcss.toml --api demo/v1   # in another terminal"
+    )]
+    Sandbox(SandboxArgs),
+}
+
+/// Which configuration, environment and channel.
+#[derive(Clone, Debug, Args)]
+pub struct ConfigArgs {
+    /// The configuration file.
+    #[arg(long, default_value = crate::config::DEFAULT_CONFIG)]
+    pub config: PathBuf,
+    /// Environment (test, acpt, prod); default: the file's.
+    #[arg(long = "env", value_parser = parse_environment)]
+    pub environment: Option<Environment>,
+    /// Channel (extranet, internet); default: the file's.
+    #[arg(long, value_parser = parse_channel)]
+    pub channel: Option<Channel>,
+}
+
+/// Text for people, JSON for programs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Plain text.
+    #[default]
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `bcss doctor`.
+#[derive(Clone, Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// API whose /health step 5 calls, as in its URL (e.g. `demo/v1`).
+    #[arg(long)]
+    pub api: Option<String>,
+    /// Partner annex (YAML with a `scopes` list) to compare the granted scopes with.
+    #[arg(long)]
+    pub annex: Option<PathBuf>,
+    /// Scope to request instead of the configured ones (repeatable).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    /// Timeout of each DNS lookup, connection and handshake, in seconds.
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// `bcss token`.
+#[derive(Clone, Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Scope to request (repeatable); default: the configured ones, else the client's defaults.
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    /// Print the token itself (it is a secret: it grants access until it expires).
+    #[arg(long)]
+    pub show: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// `bcss health`.
+#[derive(Clone, Debug, Args)]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// The API, as in its URL (e.g. `demo/v1`).
+    #[arg(long)]
+    pub api: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// `bcss flux-form`.
+#[derive(Clone, Debug, Args)]
+pub struct FluxFormArgs {
+    /// Name of your server (the source).
+    #[arg(long)]
+    pub source_name: String,
+    /// Its IP address in your network.
+    #[arg(long)]
+    pub source_ip: IpAddr,
+    /// Its public IP after NAT, as BCSS sees it (the official IP of the onboarding).
+    #[arg(long)]
+    pub nat_ip: Option<IpAddr>,
+    /// Environments, comma-separated.
+    #[arg(long = "env", value_delimiter = ',', value_parser = parse_environment, default_value = "test,acpt,prod")]
+    pub environments: Vec<Environment>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: FormFormat,
+}
+
+/// `bcss sandbox`.
+#[derive(Clone, Debug, Args)]
+pub struct SandboxArgs {
+    /// Folder to write ca.pem, client.pem, client.key, client.p12(+.password), bcss.toml, endpoints.json.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Address all listeners bind to.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Port of the authorization server (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub auth_port: u16,
+    /// Port of the gateway that requires a client certificate.
+    #[arg(long, default_value_t = 0)]
+    pub gateway_mtls_port: u16,
+    /// Port of the gateway without client certificates.
+    #[arg(long, default_value_t = 0)]
+    pub gateway_port: u16,
+    /// Port of the admin API (plain HTTP).
+    #[arg(long, default_value_t = 0)]
+    pub admin_port: u16,
+    /// OAuth client-id registered with the minted client certificate.
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Scope granted to the client (repeatable; default: the demo API's scopes).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+}
+
+fn parse_environment(s: &str) -> Result<Environment, String> {
+    s.parse()
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse()
+}

@@ -1,0 +1,73 @@
+//! `bcss sandbox --dir DIR`: the `bcss-sandbox` binary's behaviour, on the same library.
+
+use bcss_sandbox::{Ports, Sandbox, SandboxConfig};
+
+use crate::args::SandboxArgs;
+use crate::error::CliError;
+
+/// Starts the sandbox and writes its folder. The caller serves until it is told to stop.
+pub async fn start(args: &SandboxArgs) -> Result<Sandbox, CliError> {
+    let mut config = SandboxConfig {
+        bind: args.bind,
+        ports: Ports {
+            auth: args.auth_port,
+            gateway_mtls: args.gateway_mtls_port,
+            gateway_tls: args.gateway_port,
+            admin: args.admin_port,
+        },
+        ..SandboxConfig::default()
+    };
+    if let Some(client_id) = &args.client_id {
+        config.client_id.clone_from(client_id);
+    }
+    if !args.scopes.is_empty() {
+        config.scopes.clone_from(&args.scopes);
+    }
+    let sandbox = Sandbox::start(config)
+        .await
+        .map_err(|e| CliError::Sandbox(e.to_string()))?;
+    if let Err(e) = sandbox.write_dir(&args.dir) {
+        sandbox.shutdown().await;
+        return Err(CliError::Sandbox(format!(
+            "cannot write {}: {e}",
+            args.dir.display()
+        )));
+    }
+    Ok(sandbox)
+}
+
+/// What to print once it runs.
+pub fn banner(sandbox: &Sandbox, args: &SandboxArgs) -> String {
+    let e = sandbox.endpoints();
+    let toml = args.dir.join("bcss.toml");
+    format!(
+        "bcss sandbox is running (Ctrl-C stops it)\n  \
+         client id        {}\n  scopes           {}\n  token endpoint   {}\n  \
+         gateway (mTLS)   {}\n  gateway (TLS)    {}\n  admin (HTTP)     {}\n  \
+         files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n",
+        e.client_id,
+        e.scopes.join(" "),
+        e.token_endpoint,
+        e.gateway_mtls_url,
+        e.gateway_url,
+        e.admin_url,
+        args.dir.display(),
+        toml.display()
+    )
+}
+
+/// Resolves on Ctrl-C or (on unix) SIGTERM.
+pub async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
