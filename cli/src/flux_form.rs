@@ -132,14 +132,16 @@ fn notes(chosen: &[Environment]) -> Vec<String> {
     let token_hosts: Vec<String> = chosen
         .iter()
         .filter_map(|e| {
-            e.endpoints(Channel::Extranet)
-                .token_endpoint
-                .host_str()
-                .map(str::to_owned)
+            let url = e.endpoints(Channel::Extranet).token_endpoint;
+            Some(format!(
+                "{}:{}",
+                url.host_str()?,
+                url.port_or_known_default()?
+            ))
         })
         .collect();
     notes.push(format!(
-        "Not on this form: the OAuth token endpoint{} {} (port 443). The onboarding document gives no IP address or flux for {}; make sure your own firewall lets HTTPS to {} out.",
+        "Not on this form: the OAuth token endpoint{} {}. The onboarding document gives no IP address or flux for {}; make sure your own firewall lets HTTPS to {} out.",
         if token_hosts.len() > 1 { "s" } else { "" },
         token_hosts.join(", "),
         if token_hosts.len() > 1 { "them" } else { "it" },

@@ -26,14 +26,31 @@ pub async fn run(config: &Config, identity: Option<&Identity>, timeout: Duration
         }
     };
 
+    // Diagnosis runs under TLS 1.2 when mutual TLS is expected: there the server judges the
+    // client certificate inside the handshake, so a missing or rejected certificate comes
+    // back as a named alert. Under TLS 1.3 the client finishes first and, depending on timing,
+    // only sees the connection die.
+    let mut diagnosis = config.clone();
+    diagnosis.tls.max_tls12 = config.mtls_gateway();
+
     // Server side first, without a client certificate: whatever goes wrong here is about the
     // server's certificate or the TLS path, not about ours.
-    let server = https_probe(config, &roots, None, &gateway, timeout).await;
-    let mut described = false;
+    let mut server = https_probe(&diagnosis, &roots, None, &gateway, timeout).await;
+    if diagnosis.tls.max_tls12
+        && matches!(&server, Err(ProbeError::Transport(t)) if t.kind == TransportErrorKind::TlsHandshake)
+    {
+        step.check(
+            "TLS 1.2",
+            Verdict::Skipped,
+            "the gateway refuses TLS 1.2; checked with the configured versions only",
+        );
+        diagnosis.tls.max_tls12 = false;
+        server = https_probe(&diagnosis, &roots, None, &gateway, timeout).await;
+    }
+    let host = gateway.host_str().unwrap_or("the gateway");
     match &server {
         Ok(outcome) => {
-            describe_server(&mut step, outcome, gateway.host_str().unwrap_or(""));
-            described = true;
+            describe_server(&mut step, outcome, host);
             let note = if config.mtls_gateway() {
                 "; it did not ask for a client certificate"
             } else {
@@ -51,12 +68,12 @@ pub async fn run(config: &Config, identity: Option<&Identity>, timeout: Duration
         Err(ProbeError::Transport(t))
             if t.kind == TransportErrorKind::ClientCertificateRequired =>
         {
-            // The client verifies the server's chain and name before this alert can arrive, so
-            // the server side is proven; its details come with the mutual TLS probe below.
+            // The client verifies the server's chain and name before this alert can arrive,
+            // so the server side is proven.
             step.check(
                 "TLS handshake",
                 Verdict::Pass,
-                "server certificate trusted; the gateway requires a client certificate (mutual TLS), as the extranet does",
+                format!("server certificate trusted for {host}; the gateway requires a client certificate (mutual TLS), as the extranet does"),
             );
         }
         Err(e) => {
@@ -82,28 +99,38 @@ pub async fn run(config: &Config, identity: Option<&Identity>, timeout: Duration
         step.remedy("fix the certificate (step 3), then run the doctor again");
         return step.finish("server TLS works; mutual TLS not tried");
     };
-    let subject = &identity.info().subject;
+    if let Err(e) = https_probe(&diagnosis, &roots, Some(identity), &gateway, timeout).await {
+        return mutual_failure(step, &e, identity);
+    }
+    // Accepted under the diagnosis settings; now the session the runtime will really use.
     match https_probe(config, &roots, Some(identity), &gateway, timeout).await {
         Ok(outcome) => {
-            if !described {
-                describe_server(&mut step, &outcome, gateway.host_str().unwrap_or(""));
+            if server.is_err() {
+                describe_server(&mut step, &outcome, host);
             }
             step.check(
                 "mutual TLS",
                 Verdict::Pass,
                 format!(
-                    "client certificate `{subject}` accepted; HTTP {} over {}",
+                    "client certificate `{}` accepted; HTTP {} over {}",
+                    identity.info().subject,
                     outcome.http_status,
                     outcome.tls_version.as_deref().unwrap_or("TLS")
                 ),
             );
             step.finish("TLS and mutual TLS with the gateway work")
         }
-        Err(ProbeError::Transport(t)) => {
-            client_failure(&mut step, &t, identity);
+        Err(e) => mutual_failure(step, &e, identity),
+    }
+}
+
+fn mutual_failure(mut step: StepBuilder, error: &ProbeError, identity: &Identity) -> StepReport {
+    match error {
+        ProbeError::Transport(t) => {
+            client_failure(&mut step, t, identity);
             step.finish("the gateway does not accept the client certificate")
         }
-        Err(ProbeError::Config(e)) => {
+        ProbeError::Config(e) => {
             step.check("mutual TLS", Verdict::Fail, e.to_string());
             step.remedy("fix the identity configuration named above");
             step.finish("the client certificate cannot be used for TLS")

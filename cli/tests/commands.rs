@@ -1,0 +1,132 @@
+//! `bcss token`, `bcss health` and the command line itself, against a real sandbox.
+
+mod common;
+
+use bcss_cli::args::{Cli, Command, ConfigArgs, HealthArgs, OutputFormat, TokenArgs};
+use bcss_sandbox::HealthStatus;
+use clap::{CommandFactory, Parser};
+use common::Fixture;
+
+fn config_args(f: &Fixture) -> ConfigArgs {
+    ConfigArgs {
+        config: f.config(),
+        environment: None,
+        channel: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_prints_scopes_and_expiry_and_masks_the_token_unless_asked() {
+    let f = Fixture::start().await;
+    let mut args = TokenArgs {
+        config: config_args(&f),
+        scopes: vec!["scope:cbss:api:demo:consult".into()],
+        show: false,
+        format: OutputFormat::Text,
+    };
+    let report = bcss_cli::token::run(&args).await.unwrap();
+    assert_eq!(report.scopes, ["scope:cbss:api:demo:consult"]);
+    assert!(report.expires_in > 0);
+    let text = bcss_cli::token::render(&report, OutputFormat::Text);
+    assert!(
+        text.contains("scopes granted   scope:cbss:api:demo:consult"),
+        "{text}"
+    );
+    assert!(text.contains("--show prints it"), "{text}");
+    assert!(!text.contains("eyJ"), "token leaked: {text}");
+    let json = bcss_cli::token::render(&report, OutputFormat::Json);
+    assert!(
+        !json.contains("eyJ") && !json.contains("\"token\""),
+        "token leaked: {json}"
+    );
+    assert!(!format!("{report:?}").contains("eyJ"));
+
+    args.show = true;
+    let shown = bcss_cli::token::run(&args).await.unwrap();
+    let text = bcss_cli::token::render(&shown, OutputFormat::Text);
+    assert!(text.contains("token            eyJ"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_refusal_is_an_error_with_the_oauth_hint() {
+    let f = Fixture::start().await;
+    let args = TokenArgs {
+        config: config_args(&f),
+        scopes: vec!["scope:cbss:api:other:consult".into()],
+        show: false,
+        format: OutputFormat::Text,
+    };
+    let err = bcss_cli::token::run(&args).await.unwrap_err();
+    assert!(err.to_string().contains("invalid_scope"), "{err}");
+    assert_eq!(err.exit_code(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_reports_up_then_down() {
+    let f = Fixture::start().await;
+    let args = HealthArgs {
+        config: config_args(&f),
+        api: "demo/v1".into(),
+        format: OutputFormat::Text,
+    };
+    let health = bcss_cli::health::run(&args).await.unwrap();
+    assert!(bcss_cli::health::is_up(&health));
+    let text = bcss_cli::health::render("demo/v1", &health, OutputFormat::Text);
+    assert!(text.starts_with("demo/v1: UP (HTTP 200"), "{text}");
+
+    f.sandbox.set_health("demo", HealthStatus::Down);
+    let health = bcss_cli::health::run(&args).await.unwrap();
+    assert!(!bcss_cli::health::is_up(&health));
+    let text = bcss_cli::health::render("demo/v1", &health, OutputFormat::Text);
+    assert!(text.starts_with("demo/v1: DOWN (HTTP 503"), "{text}");
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    let mut cli = Cli::command();
+    cli.build();
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let help = sub.clone().render_long_help().to_string();
+        assert!(
+            help.contains("Example"),
+            "`bcss {}` has no example:\n{help}",
+            sub.get_name()
+        );
+        assert!(help.contains("bcss "), "{help}");
+    }
+    Cli::command().debug_assert();
+}
+
+#[test]
+fn the_command_line_parses_environments_lists_and_rejects_bad_values() {
+    let cli = Cli::try_parse_from([
+        "bcss",
+        "flux-form",
+        "--source-name",
+        "app01",
+        "--source-ip",
+        "10.0.0.5",
+        "--env",
+        "acc,prod",
+        "--format",
+        "csv",
+    ])
+    .unwrap();
+    let Command::FluxForm(a) = cli.command else {
+        panic!("flux-form expected")
+    };
+    assert_eq!(a.environments.len(), 2);
+    assert!(
+        Cli::try_parse_from([
+            "bcss",
+            "flux-form",
+            "--source-name",
+            "a",
+            "--source-ip",
+            "not-an-ip"
+        ])
+        .is_err()
+    );
+    let err = Cli::try_parse_from(["bcss", "doctor", "--env", "staging"]).unwrap_err();
+    assert!(err.to_string().contains("staging"), "{err}");
+}
