@@ -24,7 +24,6 @@ pub mod assertion;
 mod client;
 pub mod config;
 mod discovery;
-pub mod params;
 pub mod environment;
 mod error;
 pub mod health;
@@ -58,8 +57,6 @@ pub use transport::{TransportError, TransportErrorKind};
 pub mod exports {
     pub use bytes;
     pub use chrono;
-    pub use http;
-    pub use serde;
     pub use serde_json;
     pub use uuid;
 }
