@@ -344,3 +344,39 @@ async fn a_broken_configuration_is_an_error_naming_the_file_and_the_key() {
     assert!(message.contains("line"), "{message}");
     assert_eq!(err.exit_code(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extranet_host_that_does_not_resolve_explains_the_ways_to_reach_the_extranet() {
+    let f = Fixture::start().await;
+    let port = f
+        .sandbox
+        .endpoints()
+        .gateway_mtls_url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    let text = f.toml().replace(
+        &f.sandbox.endpoints().gateway_mtls_url,
+        &format!("https://b2b-test.bcss-doctor.invalid:{port}"),
+    );
+    let mut options = f.options(f.write_config("unresolvable.toml", &text));
+    options.timeout = std::time::Duration::from_secs(3);
+    let report = f.doctor(&options).await;
+    assert_fails_at(&report, StepId::Network);
+    assert_eq!(
+        check(&report, StepId::Network, "gateway DNS")
+            .kind
+            .as_deref(),
+        Some("dns")
+    );
+    let remedy = remedies(&report, StepId::Network);
+    for way in [
+        "leased line",
+        "secondary network",
+        "IPsec",
+        "internet channel",
+    ] {
+        assert!(remedy.contains(way), "`{way}` missing: {remedy}");
+    }
+}
