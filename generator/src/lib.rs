@@ -2,11 +2,23 @@
 //! become a typed Rust client crate on `bcss-runtime`.
 //!
 //! Stages, one module each: [`load`] (files and `$ref`s) → [`ir`] (types and operations) →
-//! [`check`] (annex rules) → [`emit`] (Rust source).
+//! [`check`] (annex rules) → [`emit`] (Rust source). [`Generator`] runs them.
+//!
+//! ```no_run
+//! let generated = bcss_codegen::Generator::new("specs/socialStatus")
+//!     .annex("specs/socialStatus/annex.yaml")
+//!     .write_to("clients/social-status".as_ref())?;
+//! # Ok::<(), bcss_codegen::Diagnostic>(())
+//! ```
 
+pub mod annex;
+pub mod check;
 pub mod diag;
+pub mod emit;
+mod generate;
 pub mod ir;
 pub mod load;
 
 pub use diag::{Diagnostic, Severity};
+pub use generate::{Generated, Generator};
 pub use load::Contract;

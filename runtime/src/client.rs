@@ -200,7 +200,7 @@ impl BcssClient {
 pub struct RequestBuilder {
     client: BcssClient,
     method: Method,
-    path: String,
+    pub(crate) path: String,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<(Bytes, HeaderValue)>,
@@ -209,6 +209,16 @@ pub struct RequestBuilder {
     retry: Option<RetryPolicy>,
     repeatable: bool,
     error: Option<Error>,
+}
+
+impl std::fmt::Debug for RequestBuilder {
+    // Bodies may hold personal data (SSINs): show only what the request is.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RequestBuilder {
@@ -277,7 +287,7 @@ impl RequestBuilder {
         self
     }
 
-    fn fail(&mut self, message: String) {
+    pub(crate) fn fail(&mut self, message: String) {
         self.error
             .get_or_insert_with(|| ErrorKind::InvalidRequest(message).into());
     }

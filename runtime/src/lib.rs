@@ -28,6 +28,7 @@ pub mod environment;
 mod error;
 pub mod health;
 pub mod identity;
+pub mod params;
 pub mod probe;
 pub mod problem;
 mod response;
@@ -57,6 +58,8 @@ pub use transport::{TransportError, TransportErrorKind};
 pub mod exports {
     pub use bytes;
     pub use chrono;
+    pub use http;
+    pub use serde;
     pub use serde_json;
     pub use uuid;
 }

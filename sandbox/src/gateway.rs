@@ -292,6 +292,8 @@ struct TokenFacts {
 }
 
 /// RFC 6750 §2.1 bearer check. On failure: the problem, and the token's jti if it was ours.
+// The error is the answer about to be sent, not an error propagated up a call stack.
+#[allow(clippy::result_large_err)]
 fn check_bearer(
     state: &SharedState,
     headers: &HeaderMap,

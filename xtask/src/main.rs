@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod demo;
+mod generate;
 
 #[derive(Parser)]
 #[command(about = "bcss-rest project tasks", long_about = None)]
@@ -24,6 +25,10 @@ enum Command {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Generate a typed client crate from a contract (file, folder or zip) and its annex.
+    ///
+    /// Example: `cargo xtask generate --spec specs/socialStatus --annex specs/socialStatus/annex.yaml --out /tmp/social-status`
+    Generate(generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Demo { dir } => runtime.block_on(demo::run(dir)),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -332,14 +332,14 @@ fn body(
         .ok_or_else(|| c.error(&loc.child("content"), "no media type"))?;
     let kind = classify(&chosen);
     let schema = loc.child("content").child(&chosen).child("schema");
-    if kind == BodyKind::MergePatch {
-        if let Some(v) = c.get(&schema) {
-            let target = match v.get("$ref").and_then(Value::as_str) {
-                Some(r) => c.resolve(&c.ref_target(&schema, r)?)?.0,
-                None => schema.clone(),
-            };
-            types.merge_patch.insert(target);
-        }
+    if kind == BodyKind::MergePatch
+        && let Some(v) = c.get(&schema)
+    {
+        let target = match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => c.resolve(&c.ref_target(&schema, r)?)?.0,
+            None => schema.clone(),
+        };
+        types.merge_patch.insert(target);
     }
     let ty = match kind {
         BodyKind::Bytes => Ty::Binary,

@@ -163,10 +163,10 @@ impl TypeSpace {
         v: &Value,
         name: &str,
     ) -> Result<TypeKind, Diagnostic> {
-        if let Some(values) = v.get("enum").and_then(Value::as_array) {
-            if schema_type(c, loc, v)? == Some("string") || values.iter().all(Value::is_string) {
-                return Ok(enum_kind(values));
-            }
+        if let Some(values) = v.get("enum").and_then(Value::as_array)
+            && (schema_type(c, loc, v)? == Some("string") || values.iter().all(Value::is_string))
+        {
+            return Ok(enum_kind(values));
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(alts) = v.get(key).and_then(Value::as_array) {

@@ -1,0 +1,64 @@
+//! Stage 3, check: the annex's rules applied to the IR, before any code is written.
+
+use crate::annex::Annex;
+use crate::diag::Diagnostic;
+use crate::ir::Api;
+use crate::load::Contract;
+
+/// What to do with an operation whose scopes the annex does not grant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnauthorisedOperations {
+    /// Stop with an error (default: generating a method that can only fail is a mistake).
+    #[default]
+    Fail,
+    /// Leave the operation out, with a warning.
+    Skip,
+}
+
+/// Applies the annex: operations needing scopes it lacks fail generation or are removed.
+pub fn apply(
+    c: &Contract,
+    api: &mut Api,
+    annex: Option<&Annex>,
+    policy: UnauthorisedOperations,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let mut warnings = std::mem::take(&mut api.types.warnings);
+    let Some(annex) = annex else {
+        return Ok(warnings);
+    };
+    let mut kept = Vec::new();
+    for op in std::mem::take(&mut api.operations) {
+        let missing: Vec<&String> = op
+            .scopes
+            .iter()
+            .filter(|s| !annex.scopes.contains(s))
+            .collect();
+        if missing.is_empty() || op.public {
+            kept.push(op);
+            continue;
+        }
+        let message = format!(
+            "{} {} (`{}`) requires {}, which the partner annex does not grant",
+            op.method,
+            op.path,
+            op.fn_name,
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        match policy {
+            UnauthorisedOperations::Fail => {
+                return Err(c.error(&op.loc, message).hint(
+                    "ask BCSS for the scope (and an updated annex), or generate with --skip-unauthorised to leave the operation out",
+                ));
+            }
+            UnauthorisedOperations::Skip => {
+                warnings.push(c.warning(&op.loc, format!("{message}: left out")))
+            }
+        }
+    }
+    api.operations = kept;
+    Ok(warnings)
+}

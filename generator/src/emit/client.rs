@@ -1,0 +1,403 @@
+//! The `Client` and one request builder per operation. Per-operation code stays thin: parameters,
+//! bodies and answers go through `bcss-runtime` helpers, not repeated bodies.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc, doc2};
+use super::rust_ty::{ident, tokens};
+use crate::annex::Annex;
+use crate::ir::{Answer, Api, BodyKind, Operation, Param, ParamIn, Ty};
+
+/// `client.rs`: the `Client` type and its methods.
+pub fn emit_client(api: &Api, annex: Option<&Annex>) -> TokenStream {
+    let base = &api.base_path;
+    let scopes: Vec<String> = match annex {
+        Some(a) => a.scopes.clone(),
+        None => {
+            let mut all: Vec<String> = api
+                .operations
+                .iter()
+                .flat_map(|o| o.scopes.clone())
+                .collect();
+            all.sort();
+            all.dedup();
+            all
+        }
+    };
+    let contexts: Vec<&str> = annex
+        .map(|a| a.legal_contexts.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let default_context = match annex.and_then(|a| {
+        a.default_legal_context
+            .clone()
+            .or_else(|| (a.legal_contexts.len() == 1).then(|| a.legal_contexts[0].clone()))
+    }) {
+        Some(d) => quote!(Some(#d)),
+        None => quote!(None),
+    };
+    let health_path = base.trim_start_matches('/');
+    let methods = api.operations.iter().map(|op| emit_method(op, api));
+    let title_doc = format!(
+        " Client of the {} API (contract version {}).",
+        api.title, api.version
+    );
+    quote! {
+        use bcss_runtime::{BcssClient, Config, Error, Health};
+
+        #[doc = #title_doc]
+        ///
+        /// Built from a `bcss-runtime` [`Config`]: environment, channel, certificate and client-id
+        /// come from there; the scopes requested default to the partner annex's.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: BcssClient,
+            legal_context: Option<String>,
+        }
+
+        impl Client {
+            /// Path of the API under the gateway (the contract's `servers` URL).
+            pub const BASE_PATH: &'static str = #base;
+            /// Scopes requested when the configuration names none (the partner annex's).
+            pub const SCOPES: &'static [&'static str] = &[#(#scopes),*];
+            /// LegalContext values the partner annex authorises (empty: not restricted here).
+            pub const LEGAL_CONTEXTS: &'static [&'static str] = &[#(#contexts),*];
+            /// The LegalContext used when a call names none.
+            pub const DEFAULT_LEGAL_CONTEXT: Option<&'static str> = #default_context;
+
+            /// A client for the environment and channel of `config`.
+            pub fn new(config: &Config) -> Result<Self, Error> {
+                let mut config = config.clone();
+                if config.token.scopes.is_empty() {
+                    config.token.scopes = Self::SCOPES.iter().map(|s| s.to_string()).collect();
+                }
+                Ok(Self::from_runtime(BcssClient::new(&config)?))
+            }
+
+            /// Wraps an existing runtime client (sharing its token cache and connections).
+            pub fn from_runtime(inner: BcssClient) -> Self {
+                Self {
+                    inner,
+                    legal_context: Self::DEFAULT_LEGAL_CONTEXT.map(str::to_owned),
+                }
+            }
+
+            /// Uses `value` as LegalContext wherever an operation takes one and the call names none.
+            pub fn with_legal_context(mut self, value: impl Into<String>) -> Self {
+                self.legal_context = Some(value.into());
+                self
+            }
+
+            /// The runtime client underneath.
+            pub fn runtime(&self) -> &BcssClient {
+                &self.inner
+            }
+
+            /// `GET /health`: `Up`, `Degraded` or `Down` (a 503 is a valid `Down`).
+            pub async fn health(&self) -> Result<Health, Error> {
+                self.inner.health(#health_path).await
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn builder_ident(op: &Operation) -> Ident {
+    ident(&op.type_name)
+}
+
+fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    let path_order = |p: &&Param| {
+        op.path
+            .find(&format!("{{{}}}", p.name))
+            .unwrap_or(usize::MAX)
+    };
+    let mut path: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamIn::Path)
+        .collect();
+    path.sort_by_key(path_order);
+    let rest = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamIn::Path && p.required && !p.legal_context);
+    path.into_iter().chain(rest)
+}
+
+/// The argument type of a parameter value (`&str` for strings, `&T` otherwise).
+fn arg_ty(ty: &Ty, api: &Api) -> TokenStream {
+    match ty {
+        Ty::String => quote!(&str),
+        other => {
+            let t = tokens(other, &api.types);
+            quote!(&#t)
+        }
+    }
+}
+
+fn apply_param(p: &Param, value: TokenStream) -> TokenStream {
+    let name = &p.name;
+    match p.location {
+        ParamIn::Path => quote!(.path_param(#name, #value)),
+        ParamIn::Query => quote!(.query_param(#name, #value)),
+        ParamIn::Header => quote!(.header_param(#name, #value)),
+    }
+}
+
+fn emit_method(op: &Operation, api: &Api) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let builder = builder_ident(op);
+    let method = format_ident!("{}", op.method);
+    let path = format!("{}{}", api.base_path, op.path);
+    let mut docs = vec![doc2(op.summary.as_deref(), op.description.as_deref())];
+    let endpoint = format!(" `{} {}`", op.method, path);
+    docs.push(quote!(#[doc = ""] #[doc = #endpoint]));
+    if !op.scopes.is_empty() {
+        let s = format!(" Scopes: `{}`.", op.scopes.join("`, `"));
+        docs.push(quote!(#[doc = #s]));
+    }
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let mut args = Vec::new();
+    let mut setup = Vec::new();
+    for p in positional(op) {
+        let arg = ident(&p.rust);
+        let ty = arg_ty(&p.ty, api);
+        args.push(quote!(#arg: #ty));
+        setup.push(apply_param(p, quote!(#arg)));
+    }
+    let mut legal_context = quote!(self.legal_context.clone());
+    if let Some(body) = &op.body {
+        match body.kind {
+            BodyKind::Json | BodyKind::MergePatch | BodyKind::Form => {
+                let t = tokens(&body.ty, &api.types);
+                args.push(quote!(body: &#t));
+                let media = &body.media_type;
+                setup.push(match body.kind {
+                    BodyKind::Json if media == "application/json" => quote!(.json(body)),
+                    BodyKind::Form => quote!(.form(body)),
+                    _ => quote!(.json_as(body, #media)),
+                });
+                if let Some(field) = &body.legal_context_field {
+                    legal_context = quote!(bcss_runtime::params::body_legal_context(body, #field));
+                }
+            }
+            BodyKind::Multipart | BodyKind::Bytes => {
+                args.push(quote!(body: impl Into<bcss_runtime::exports::bytes::Bytes>));
+                args.push(quote!(content_type: &str));
+                setup.push(quote!(.body(body, content_type)));
+            }
+        }
+    }
+    let auth = if op.public {
+        quote!(.without_token())
+    } else {
+        quote!()
+    };
+    let repeatable =
+        (op.method == "POST" && op.path.ends_with("/query")).then(|| quote!(.repeatable()));
+    quote! {
+        #(#docs)*
+        #deprecated
+        pub fn #fn_name(&self, #(#args),*) -> crate::operations::#builder {
+            crate::operations::#builder {
+                request: self.inner.request(bcss_runtime::exports::http::Method::#method, #path) #(#setup)* #auth #repeatable,
+                legal_context: #legal_context,
+            }
+        }
+    }
+}
+
+/// `operations.rs`: one builder per operation (optional parameters, LegalContext, `send`) and a
+/// response enum where an operation documents several successful answers.
+pub fn emit_operations(api: &Api) -> TokenStream {
+    let ops = api.operations.iter().map(|op| emit_builder(op, api));
+    quote! {
+        //! Request builders, one per operation: set optional parameters, then `send()`.
+        use bcss_runtime::{ApiResponse, Error};
+        #(#ops)*
+    }
+}
+
+fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
+    let builder = builder_ident(op);
+    let builder_doc = format!(
+        " A `{} {}{}` request: set optional parameters, then [`{builder}::send`].",
+        op.method, api.base_path, op.path
+    );
+    let setters = op
+        .params
+        .iter()
+        .filter(|p| !p.required && !p.legal_context)
+        .map(|p| {
+            let name = ident(&p.rust);
+            let ty = match &p.ty {
+                Ty::String => quote!(&str),
+                other => tokens(other, &api.types),
+            };
+            let d = doc(p.doc.as_deref());
+            let value = if p.ty == Ty::String {
+                quote!(value)
+            } else {
+                quote!(&value)
+            };
+            let apply = apply_param(p, value);
+            quote! {
+                #d
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.request = self.request #apply;
+                    self
+                }
+            }
+        });
+    let lc_param = op.params.iter().find(|p| p.legal_context);
+    let lc_required = lc_param.map(|p| p.required).unwrap_or(false)
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.legal_context_field.is_some());
+    let has_lc = lc_param.is_some()
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.legal_context_field.is_some());
+    let lc_setter = lc_param.map(|_| {
+        quote! {
+            /// The LegalContext of this call (default: the client's, from the partner annex).
+            pub fn legal_context(mut self, value: impl Into<String>) -> Self {
+                self.legal_context = Some(value.into());
+                self
+            }
+        }
+    });
+    let lc_check = has_lc.then(|| {
+        quote! {
+            bcss_runtime::check_legal_context(self.legal_context.as_deref(), crate::Client::LEGAL_CONTEXTS, #lc_required)?;
+        }
+    });
+    let lc_apply = lc_param.map(|p| {
+        let apply = apply_param(p, quote!(value));
+        quote! {
+            if let Some(value) = &self.legal_context {
+                request = request #apply;
+            }
+        }
+    });
+    let (output, decode, extra) = answers(op, api);
+    quote! {
+        #[doc = #builder_doc]
+        #[must_use = "nothing is sent until `send` is called"]
+        #[derive(Debug)]
+        pub struct #builder {
+            pub(crate) request: bcss_runtime::RequestBuilder,
+            #[allow(dead_code)]
+            pub(crate) legal_context: Option<String>,
+        }
+
+        impl #builder {
+            #(#setters)*
+            #lc_setter
+
+            /// Sends the request (after checking the LegalContext against the partner annex).
+            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
+                #lc_check
+                #[allow(unused_mut)]
+                let mut request = self.request;
+                #lc_apply
+                let response = request.send_raw().await?;
+                #decode
+            }
+        }
+
+        #extra
+    }
+}
+
+/// The output type, the decoding of a response into it, and any response enum.
+fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream) {
+    let decode_one = |a: &Answer| -> TokenStream {
+        match &a.ty {
+            None => quote!(Ok(response.with_value(()))),
+            Some(Ty::Binary) => quote!({
+                let body = response.body().clone();
+                Ok(response.with_value(body))
+            }),
+            Some(_) => quote!(response.typed()),
+        }
+    };
+    match op.success.as_slice() {
+        [] => (
+            quote!(bcss_runtime::Response),
+            quote!({
+                let response = response.error_for_status()?;
+                let copy = response.clone();
+                Ok(response.with_value(copy))
+            }),
+            quote!(),
+        ),
+        [one] => {
+            let out = match &one.ty {
+                None => quote!(()),
+                Some(t) => tokens(t, &api.types),
+            };
+            let status = proc_macro2::Literal::u16_unsuffixed(one.status.unwrap_or(200));
+            let decode = decode_one(one);
+            (
+                out,
+                quote!(match response.status().as_u16() {
+                    #status => #decode,
+                    _ => Err(response.into_error()),
+                }),
+                quote!(),
+            )
+        }
+        many => {
+            let name = format_ident!("{}Response", op.type_name);
+            let doc = format!(" The successful answers of `{}`.", op.fn_name);
+            let variants = many.iter().map(|a| {
+                let v = ident(&a.name);
+                let d = doc2(
+                    Some(&format!("{}", a.status.unwrap_or(0))),
+                    a.doc.as_deref(),
+                );
+                match &a.ty {
+                    None => quote!(#d #v,),
+                    Some(t) => {
+                        let t = tokens(t, &api.types);
+                        quote!(#d #v(#t),)
+                    }
+                }
+            });
+            let arms = many.iter().map(|a| {
+                let v = ident(&a.name);
+                let status = proc_macro2::Literal::u16_unsuffixed(a.status.unwrap_or(200));
+                match &a.ty {
+                    None => quote!(#status => Ok(response.with_value(#name::#v)),),
+                    Some(Ty::Binary) => quote!(#status => {
+                        let body = response.body().clone();
+                        Ok(response.with_value(#name::#v(body)))
+                    }),
+                    Some(_) => quote!(#status => {
+                        let value = response.json()?;
+                        Ok(response.with_value(#name::#v(value)))
+                    }),
+                }
+            });
+            (
+                quote!(#name),
+                quote!(match response.status().as_u16() {
+                    #(#arms)*
+                    _ => Err(response.into_error()),
+                }),
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Clone, Debug)]
+                    pub enum #name {
+                        #(#variants)*
+                    }
+                },
+            )
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The front door: [`Generator`] runs load → IR → check → emit for one contract.
+
+use std::path::{Path, PathBuf};
+
+use crate::annex::Annex;
+use crate::check::{self, UnauthorisedOperations};
+use crate::diag::Diagnostic;
+use crate::emit::{self, EmitOptions, GeneratedCrate, RuntimeDependency};
+use crate::ir::Api;
+use crate::load::Contract;
+
+/// One generation: a contract, optionally its annex, and where the result goes.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    spec: PathBuf,
+    annex: Option<PathBuf>,
+    crate_name: Option<String>,
+    runtime: RuntimeDependency,
+    standalone: bool,
+    unauthorised: UnauthorisedOperations,
+}
+
+/// A generated crate and the warnings met on the way.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// The files.
+    pub krate: GeneratedCrate,
+    /// Warnings (left-out cookie parameters, skipped operations…).
+    pub warnings: Vec<Diagnostic>,
+    /// Number of operations and types, for reports.
+    pub counts: (usize, usize),
+}
+
+impl Generator {
+    /// For the contract at `spec` (file, folder or zip).
+    pub fn new(spec: impl Into<PathBuf>) -> Self {
+        Self {
+            spec: spec.into(),
+            annex: None,
+            crate_name: None,
+            runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").into()),
+            standalone: true,
+            unauthorised: UnauthorisedOperations::Fail,
+        }
+    }
+
+    /// The partner annex (YAML).
+    pub fn annex(mut self, path: impl Into<PathBuf>) -> Self {
+        self.annex = Some(path.into());
+        self
+    }
+
+    /// The crate name (default: `bcss-` + the API title in kebab case).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// Depend on the runtime by path instead of by version.
+    pub fn runtime_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.runtime = RuntimeDependency::Path(path.into());
+        self
+    }
+
+    /// Whether the crate gets its own `[workspace]` (default true; false for workspace members).
+    pub fn standalone(mut self, standalone: bool) -> Self {
+        self.standalone = standalone;
+        self
+    }
+
+    /// Leave out operations the annex does not authorise (with a warning) instead of failing.
+    pub fn skip_unauthorised(mut self) -> Self {
+        self.unauthorised = UnauthorisedOperations::Skip;
+        self
+    }
+
+    /// Runs every stage and returns the files.
+    pub fn generate(&self) -> Result<Generated, Diagnostic> {
+        let contract = Contract::load(&self.spec)?;
+        let annex = self.annex.as_deref().map(Annex::load).transpose()?;
+        let mut api = Api::from_contract(&contract)?;
+        let warnings = check::apply(&contract, &mut api, annex.as_ref(), self.unauthorised)?;
+        let crate_name = match &self.crate_name {
+            Some(n) => n.clone(),
+            None => format!(
+                "bcss-{}",
+                heck::ToKebabCase::to_kebab_case(api.title.as_str())
+            ),
+        };
+        valid_crate_name(&crate_name)?;
+        let options = EmitOptions {
+            crate_name,
+            runtime: self.runtime.clone(),
+            standalone: self.standalone,
+        };
+        let krate = emit::emit(&api, annex.as_ref(), &options)?;
+        Ok(Generated {
+            krate,
+            warnings,
+            counts: (api.operations.len(), api.types.defs.len()),
+        })
+    }
+
+    /// Generates and writes the crate into `out` (atomically: a failure leaves `out` as it was).
+    pub fn write_to(&self, out: &Path) -> Result<Generated, Diagnostic> {
+        let generated = self.generate()?;
+        generated.krate.write(out)?;
+        Ok(generated)
+    }
+}
+
+fn valid_crate_name(name: &str) -> Result<(), Diagnostic> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            "--crate-name",
+            "",
+            format!("`{name}` is not a valid crate name"),
+        )
+        .hint("letters, digits, `-` and `_`, starting with a letter, at most 64 characters"))
+    }
+}
