@@ -51,6 +51,12 @@ pub enum Command {
         after_help = "Example:\n  bcss sandbox --dir ./sandbox-dir\n  bcss doctor --config ./sandbox-dir/bcss.toml --api demo/v1   # in another terminal"
     )]
     Sandbox(SandboxArgs),
+    /// Generate a typed client crate from an OpenAPI contract and its partner annex (the same
+    /// generator as `cargo xtask generate`).
+    #[command(
+        after_help = "Example:\n  bcss generate --spec openapi.yaml --annex annex.yaml --out ./social-status-client"
+    )]
+    Generate(GenerateArgs),
 }
 
 /// Which configuration, environment and channel.
@@ -175,6 +181,29 @@ pub struct SandboxArgs {
     /// Scope granted to the client (repeatable; default: the demo API's scopes).
     #[arg(long = "scope")]
     pub scopes: Vec<String>,
+}
+
+/// `bcss generate`.
+#[derive(Clone, Debug, Args)]
+pub struct GenerateArgs {
+    /// The contract: openapi.yaml, its folder, or the zip CBSS delivered.
+    #[arg(long)]
+    pub spec: PathBuf,
+    /// The partner annex (YAML).
+    #[arg(long)]
+    pub annex: Option<PathBuf>,
+    /// Where to write the crate (replaced atomically).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Crate name (default: bcss- + the API title).
+    #[arg(long)]
+    pub crate_name: Option<String>,
+    /// Depend on bcss-runtime by path (local work) instead of by version.
+    #[arg(long)]
+    pub runtime_path: Option<PathBuf>,
+    /// Leave out operations the annex does not authorise instead of failing.
+    #[arg(long)]
+    pub skip_unauthorised: bool,
 }
 
 fn parse_environment(s: &str) -> Result<Environment, String> {

@@ -30,6 +30,9 @@ pub enum CliError {
     /// The sandbox could not start or write its files.
     #[error("sandbox: {0}")]
     Sandbox(String),
+    /// The generator refused the contract or annex (the diagnostic names file and place).
+    #[error("{0}")]
+    Generate(String),
     /// Writing the output failed (e.g. a closed pipe).
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -41,7 +44,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Config(_) | Self::Annex { .. } | Self::Argument { .. } => 2,
-            Self::Runtime(_) | Self::Sandbox(_) | Self::Output(_) => 1,
+            Self::Runtime(_) | Self::Sandbox(_) | Self::Generate(_) | Self::Output(_) => 1,
         }
     }
 }

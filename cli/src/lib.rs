@@ -7,6 +7,7 @@ pub mod config;
 pub mod doctor;
 pub mod error;
 pub mod flux_form;
+pub mod generate;
 pub mod health;
 pub mod progress;
 pub mod sandbox;
@@ -60,6 +61,14 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::FluxForm(a) => {
             let form = flux_form::build(&a.source_name, a.source_ip, a.nat_ip, &a.environments)?;
             write!(stdout, "{}", flux_form::render(&form, a.format))?;
+            Ok(0)
+        }
+        Command::Generate(a) => {
+            let (line, warnings) = generate::run(&a)?;
+            for w in warnings {
+                eprintln!("{w}");
+            }
+            writeln!(stdout, "{line}")?;
             Ok(0)
         }
         Command::Sandbox(a) => {

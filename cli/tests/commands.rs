@@ -130,3 +130,29 @@ fn the_command_line_parses_environments_lists_and_rejects_bad_values() {
     let err = Cli::try_parse_from(["bcss", "doctor", "--env", "staging"]).unwrap_err();
     assert!(err.to_string().contains("staging"), "{err}");
 }
+
+#[test]
+fn generate_writes_the_client_crate_with_the_shared_generator() {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/socialStatus");
+    let out = tempfile::tempdir().unwrap();
+    let args = bcss_cli::args::GenerateArgs {
+        spec: specs.clone(),
+        annex: Some(specs.join("annex.yaml")),
+        out: out.path().join("client"),
+        crate_name: Some("bcss-social-status-test".into()),
+        runtime_path: None,
+        skip_unauthorised: false,
+    };
+    let (line, _warnings) = bcss_cli::generate::run(&args).unwrap();
+    assert!(line.contains("operations"), "{line}");
+    let manifest = std::fs::read_to_string(out.path().join("client/Cargo.toml")).unwrap();
+    assert!(manifest.contains("bcss-social-status-test"), "{manifest}");
+    assert!(out.path().join("client/src/lib.rs").exists());
+
+    let missing = bcss_cli::args::GenerateArgs {
+        spec: out.path().join("no-such-contract.yaml"),
+        ..args
+    };
+    let err = bcss_cli::generate::run(&missing).unwrap_err();
+    assert!(err.to_string().contains("no-such-contract.yaml"), "{err}");
+}
