@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod corpus;
 mod demo;
 mod generate;
 
@@ -29,6 +30,14 @@ enum Command {
     ///
     /// Example: `cargo xtask generate --spec specs/socialStatus --annex specs/socialStatus/annex.yaml --out /tmp/social-status`
     Generate(generate::Args),
+    /// Generate and `cargo check` a client for every contract of a corpus; Swagger 2.0 and
+    /// OpenAPI 3.1 files must get a diagnostic.
+    ///
+    /// Example: `cargo xtask corpus ../shared/corpus`
+    Corpus {
+        /// The corpus folder (default: ../shared/corpus).
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,11 +52,18 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo { dir } => runtime.block_on(demo::run(dir)),
         Command::Generate(args) => generate::run(args),
+        Command::Corpus { dir } => corpus::run(dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Diagnostics already say "error: …".
+            let text = e.to_string();
+            if text.starts_with("error") {
+                eprintln!("{text}");
+            } else {
+                eprintln!("error: {text}");
+            }
             ExitCode::FAILURE
         }
     }

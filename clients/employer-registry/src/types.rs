@@ -3,12 +3,6 @@
 //! Types of the API, generated from its contract.
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 use serde::{Deserialize, Serialize};
-/// Health of the API, as returned by `GET /health`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HealthStatus {
-    /// `UP` (working as expected), `DEGRADED` (working with reduced functionality), `DOWN` (not working) or a custom value. New values may appear: clients must treat an unknown value as "unknown", not as an error.
-    pub status: String,
-}
 /// Criteria of a search for employers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmployerQuery {
@@ -70,33 +64,6 @@ impl std::str::FromStr for LegalContext {
         Self::new(s)
     }
 }
-/// The employers found, when every enterprise number was resolved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmployerList {
-    pub items: Vec<crate::types::EmployerSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i32>,
-}
-/// An employer found by a search, with a link to its full representation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmployerSummary {
-    /// Absolute URI of the linked resource (http or https).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-    /// Definitive or provisional number assigned by the National Social Security Office (NSSO / RSZ / ONSS) to each registered employer. Not personal data: it may appear in URLs.
-    #[serde(rename = "employerId")]
-    pub employer_id: i64,
-    /// Number of an enterprise in the Crossroads Bank for Enterprises (CBE / KBO / BCE): ten digits starting with 0, without dots. The last two digits are a modulo-97 check of the first eight.
-    #[serde(rename = "enterpriseNumber")]
-    pub enterprise_number: crate::types::EnterpriseNumber,
-    pub name: String,
-    /// Registration status of an employer. New values may be added.
-    /// * `active`: employs or may employ staff;
-    /// * `ceased`: no longer an employer;
-    /// * `inLiquidation`: in voluntary or judicial liquidation;
-    /// * `bankrupt`: declared bankrupt.
-    pub status: crate::types::EmployerStatus,
-}
 /// Registration status of an employer. New values may be added.
 /// * `active`: employs or may employ staff;
 /// * `ceased`: no longer an employer;
@@ -119,6 +86,33 @@ pub enum EmployerStatus {
     /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
     #[serde(untagged)]
     Unknown(String),
+}
+/// An employer found by a search, with a link to its full representation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployerSummary {
+    /// Absolute URI of the linked resource (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Definitive or provisional number assigned by the National Social Security Office (NSSO / RSZ / ONSS) to each registered employer. Not personal data: it may appear in URLs.
+    #[serde(rename = "employerId")]
+    pub employer_id: i64,
+    /// Number of an enterprise in the Crossroads Bank for Enterprises (CBE / KBO / BCE): ten digits starting with 0, without dots. The last two digits are a modulo-97 check of the first eight.
+    #[serde(rename = "enterpriseNumber")]
+    pub enterprise_number: crate::types::EnterpriseNumber,
+    pub name: String,
+    /// Registration status of an employer. New values may be added.
+    /// * `active`: employs or may employ staff;
+    /// * `ceased`: no longer an employer;
+    /// * `inLiquidation`: in voluntary or judicial liquidation;
+    /// * `bankrupt`: declared bankrupt.
+    pub status: crate::types::EmployerStatus,
+}
+/// The employers found, when every enterprise number was resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployerList {
+    pub items: Vec<crate::types::EmployerSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i32>,
 }
 /// The employers found, and the enterprise numbers that could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,72 +321,6 @@ impl std::str::FromStr for AddressCountryCode {
         Self::new(s)
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ListEstablishmentsActivityCodeItem(String);
-impl ListEstablishmentsActivityCodeItem {
-    /// Checks the value against the contract's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
-        let value = value.into();
-        bcss_runtime::params::check_string(&value, Some("^\\d{5}$"), None, None)?;
-        Ok(Self(value))
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for ListEstablishmentsActivityCodeItem {
-    type Err = bcss_runtime::types::InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ListEstablishmentsSortItem {
-    /// `name`
-    #[serde(rename = "name")]
-    Name,
-    /// `-name`
-    #[serde(rename = "-name")]
-    Name2,
-    /// `startDate`
-    #[serde(rename = "startDate")]
-    StartDate,
-    /// `-startDate`
-    #[serde(rename = "-startDate")]
-    StartDate2,
-    /// `establishmentUnitNumber`
-    #[serde(rename = "establishmentUnitNumber")]
-    EstablishmentUnitNumber,
-    /// `-establishmentUnitNumber`
-    #[serde(rename = "-establishmentUnitNumber")]
-    EstablishmentUnitNumber2,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
-    #[serde(untagged)]
-    Unknown(String),
-}
-/// One page of establishment units (paging properties inline, not through allOf).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EstablishmentCollection {
-    pub items: Vec<crate::types::Establishment>,
-    #[serde(rename = "self")]
-    pub self_: String,
-    /// Absolute URI of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<String>,
-    pub page: i32,
-    #[serde(rename = "pageSize")]
-    pub page_size: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i32>,
-}
 /// An establishment unit of an employer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Establishment {
@@ -511,6 +439,27 @@ impl std::str::FromStr for PhoneContactPhoneNumber {
         Self::new(s)
     }
 }
+/// One page of establishment units (paging properties inline, not through allOf).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EstablishmentCollection {
+    pub items: Vec<crate::types::Establishment>,
+    #[serde(rename = "self")]
+    pub self_: String,
+    /// Absolute URI of the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    pub page: i32,
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i32>,
+}
 /// A unit of the internal organisation of an employer, with its sub-units (recursive).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationUnit {
@@ -551,23 +500,6 @@ impl std::str::FromStr for OrganizationUnitUnitId {
         Self::new(s)
     }
 }
-/// A request to be notified of changes to an employer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubscriptionRequest {
-    /// Kind of change to be notified of. New values may be added.
-    #[serde(rename = "eventType")]
-    pub event_type: crate::types::EventType,
-    /// HTTPS URI the notifications are posted to.
-    #[serde(rename = "callbackUri")]
-    pub callback_uri: String,
-    /// Where to warn when notifications cannot be delivered.
-    #[serde(
-        rename = "contactEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub contact_email: Option<String>,
-}
 /// Kind of change to be notified of. New values may be added.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventType {
@@ -586,6 +518,23 @@ pub enum EventType {
     /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
     #[serde(untagged)]
     Unknown(String),
+}
+/// A request to be notified of changes to an employer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionRequest {
+    /// Kind of change to be notified of. New values may be added.
+    #[serde(rename = "eventType")]
+    pub event_type: crate::types::EventType,
+    /// HTTPS URI the notifications are posted to.
+    #[serde(rename = "callbackUri")]
+    pub callback_uri: String,
+    /// Where to warn when notifications cannot be delivered.
+    #[serde(
+        rename = "contactEmail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_email: Option<String>,
 }
 /// A subscription to changes of an employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -619,12 +568,20 @@ pub struct Subscription {
     pub created_at:
         Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
 }
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UploadDocumentRequest {
-    /// The document (PDF, PNG or JPEG, at most 10 MiB). The part's file name is kept as `fileName`.
-    pub file: bcss_runtime::types::Base64,
-    /// Description of a document filed about an employer (the `metadata` part of the upload).
-    pub metadata: crate::types::DocumentMetadata,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DocumentType {
+    /// `mandate`
+    #[serde(rename = "mandate")]
+    Mandate,
+    /// `powerOfAttorney`
+    #[serde(rename = "powerOfAttorney")]
+    PowerOfAttorney,
+    /// `other`
+    #[serde(rename = "other")]
+    Other,
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    #[serde(untagged)]
+    Unknown(String),
 }
 /// Description of a document filed about an employer (the `metadata` part of the upload).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -640,21 +597,6 @@ pub struct DocumentMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_until: Option<bcss_runtime::exports::chrono::NaiveDate>,
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DocumentType {
-    /// `mandate`
-    #[serde(rename = "mandate")]
-    Mandate,
-    /// `powerOfAttorney`
-    #[serde(rename = "powerOfAttorney")]
-    PowerOfAttorney,
-    /// `other`
-    #[serde(rename = "other")]
-    Other,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
-    #[serde(untagged)]
-    Unknown(String),
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -710,4 +652,62 @@ pub struct Document {
         bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
     /// A link to another resource.
     pub content: bcss_runtime::types::HttpLink,
+}
+/// Health of the API, as returned by `GET /health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthStatus {
+    /// `UP` (working as expected), `DEGRADED` (working with reduced functionality), `DOWN` (not working) or a custom value. New values may appear: clients must treat an unknown value as "unknown", not as an error.
+    pub status: String,
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ListEstablishmentsActivityCodeItem(String);
+impl ListEstablishmentsActivityCodeItem {
+    /// Checks the value against the contract's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        let value = value.into();
+        bcss_runtime::params::check_string(&value, Some("^\\d{5}$"), None, None)?;
+        Ok(Self(value))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::str::FromStr for ListEstablishmentsActivityCodeItem {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ListEstablishmentsSortItem {
+    /// `name`
+    #[serde(rename = "name")]
+    Name,
+    /// `-name`
+    #[serde(rename = "-name")]
+    Name2,
+    /// `startDate`
+    #[serde(rename = "startDate")]
+    StartDate,
+    /// `-startDate`
+    #[serde(rename = "-startDate")]
+    StartDate2,
+    /// `establishmentUnitNumber`
+    #[serde(rename = "establishmentUnitNumber")]
+    EstablishmentUnitNumber,
+    /// `-establishmentUnitNumber`
+    #[serde(rename = "-establishmentUnitNumber")]
+    EstablishmentUnitNumber2,
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    #[serde(untagged)]
+    Unknown(String),
+}
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadDocumentRequest {
+    /// The document (PDF, PNG or JPEG, at most 10 MiB). The part's file name is kept as `fileName`.
+    pub file: bcss_runtime::types::Base64,
+    /// Description of a document filed about an employer (the `metadata` part of the upload).
+    pub metadata: crate::types::DocumentMetadata,
 }

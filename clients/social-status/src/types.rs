@@ -3,11 +3,27 @@
 //! Types of the API, generated from its contract.
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 use serde::{Deserialize, Serialize};
-/// Health of the API, as returned by `GET /health`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HealthStatus {
-    /// `UP` (working as expected), `DEGRADED` (working with reduced functionality), `DOWN` (not working) or a custom value. New values may appear: clients must treat an unknown value as "unknown", not as an error.
-    pub status: String,
+/// Opaque, URL-safe reference to a person, standing in for the SSIN in URLs. Valid for 24 hours.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SsinReference(String);
+impl SsinReference {
+    /// Checks the value against the contract's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        let value = value.into();
+        bcss_runtime::params::check_string(&value, Some("^[A-Za-z0-9_-]{22,43}$"), None, None)?;
+        Ok(Self(value))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::str::FromStr for SsinReference {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
 }
 /// Criteria of a search for the social status of persons.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,27 +70,34 @@ impl std::str::FromStr for LegalContext {
         Self::new(s)
     }
 }
-/// One page of social statuses.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PersonSocialStatusCollection {
-    /// Absolute URI of the current page.
-    #[serde(rename = "self")]
-    pub self_: String,
-    /// Absolute URI of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Absolute URI of the previous page; absent on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-    /// Number of the current page, starting at 1.
-    pub page: i32,
-    /// Maximum number of items per page, as applied by the server.
-    #[serde(rename = "pageSize")]
-    pub page_size: i32,
-    /// Total number of items over all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i32>,
-    pub items: Vec<crate::types::PersonSocialStatus>,
+/// Social-security status of a person:
+/// * `employee`: works under an employment contract (private sector or contractual staff);
+/// * `selfEmployed`: self-employed, including helping spouses;
+/// * `civilServant`: statutory civil servant;
+/// * `unemployed`: receives unemployment benefits;
+/// * `retired`: receives a retirement or survivor's pension.
+///
+/// New values may be added: clients must accept values they do not know.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SocialStatusCode {
+    /// `employee`
+    #[serde(rename = "employee")]
+    Employee,
+    /// `selfEmployed`
+    #[serde(rename = "selfEmployed")]
+    SelfEmployed,
+    /// `civilServant`
+    #[serde(rename = "civilServant")]
+    CivilServant,
+    /// `unemployed`
+    #[serde(rename = "unemployed")]
+    Unemployed,
+    /// `retired`
+    #[serde(rename = "retired")]
+    Retired,
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    #[serde(untagged)]
+    Unknown(String),
 }
 /// The social status of one person over one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -130,35 +153,6 @@ impl std::str::FromStr for PersonSocialStatusSsinRef {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::new(s)
     }
-}
-/// Social-security status of a person:
-/// * `employee`: works under an employment contract (private sector or contractual staff);
-/// * `selfEmployed`: self-employed, including helping spouses;
-/// * `civilServant`: statutory civil servant;
-/// * `unemployed`: receives unemployment benefits;
-/// * `retired`: receives a retirement or survivor's pension.
-///
-/// New values may be added: clients must accept values they do not know.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum SocialStatusCode {
-    /// `employee`
-    #[serde(rename = "employee")]
-    Employee,
-    /// `selfEmployed`
-    #[serde(rename = "selfEmployed")]
-    SelfEmployed,
-    /// `civilServant`
-    #[serde(rename = "civilServant")]
-    CivilServant,
-    /// `unemployed`
-    #[serde(rename = "unemployed")]
-    Unemployed,
-    /// `retired`
-    #[serde(rename = "retired")]
-    Retired,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
-    #[serde(untagged)]
-    Unknown(String),
 }
 /// A period between two dates, both inclusive. Without `end` the period is open-ended (still running).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,37 +276,27 @@ pub enum PensionEvidencePensionType {
     #[serde(untagged)]
     Unknown(String),
 }
-/// Opaque, URL-safe reference to a person, standing in for the SSIN in URLs. Valid for 24 hours.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SsinReference(String);
-impl SsinReference {
-    /// Checks the value against the contract's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
-        let value = value.into();
-        bcss_runtime::params::check_string(&value, Some("^[A-Za-z0-9_-]{22,43}$"), None, None)?;
-        Ok(Self(value))
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for SsinReference {
-    type Err = bcss_runtime::types::InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-/// All status periods of a person within the requested period, most recent first (not paged).
+/// One page of social statuses.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StatusHistory {
-    /// Opaque, URL-safe reference to a person, standing in for the SSIN in URLs. Valid for 24 hours.
-    #[serde(rename = "ssinRef")]
-    pub ssin_ref: crate::types::SsinReference,
-    pub items: Vec<crate::types::PersonSocialStatusDetail>,
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
+pub struct PersonSocialStatusCollection {
+    /// Absolute URI of the current page.
+    #[serde(rename = "self")]
+    pub self_: String,
+    /// Absolute URI of the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Absolute URI of the previous page; absent on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// Number of the current page, starting at 1.
+    pub page: i32,
+    /// Maximum number of items per page, as applied by the server.
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+    /// Total number of items over all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i32>,
+    pub items: Vec<crate::types::PersonSocialStatus>,
 }
 /// A social-status period with the details of its registration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -364,47 +348,15 @@ pub struct PersonSocialStatusDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
 }
-/// JSON Merge Patch (RFC 7396) of the contact preferences. Leave a property out to keep it, set it to `null` to remove it. At least one property must be given.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactPreferencesPatch {
-    /// New e-mail address, or `null` to remove it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "bcss_runtime::types::double_option"
-    )]
-    pub email: Option<Option<String>>,
-    /// New preferred language, or `null` to fall back to the language of the person's region.
-    #[serde(
-        rename = "preferredLanguage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "bcss_runtime::types::double_option"
-    )]
-    pub preferred_language: Option<Option<crate::types::ContactPreferencesPatchPreferredLanguage>>,
-    /// New choice about paper mail. Cannot be removed (not nullable).
-    #[serde(
-        rename = "paperMailOptOut",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub paper_mail_opt_out: Option<bool>,
-}
-/// New preferred language, or `null` to fall back to the language of the person's region.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ContactPreferencesPatchPreferredLanguage {
-    /// `nl`
-    #[serde(rename = "nl")]
-    Nl,
-    /// `fr`
-    #[serde(rename = "fr")]
-    Fr,
-    /// `de`
-    #[serde(rename = "de")]
-    De,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
-    #[serde(untagged)]
-    Unknown(String),
+/// All status periods of a person within the requested period, most recent first (not paged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusHistory {
+    /// Opaque, URL-safe reference to a person, standing in for the SSIN in URLs. Valid for 24 hours.
+    #[serde(rename = "ssinRef")]
+    pub ssin_ref: crate::types::SsinReference,
+    pub items: Vec<crate::types::PersonSocialStatusDetail>,
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
 }
 /// How a person wishes to be contacted by social-security institutions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -435,6 +387,48 @@ pub struct ContactPreferences {
 /// One of the three official languages of Belgium, as an ISO 639-1 code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BelgianLanguage {
+    /// `nl`
+    #[serde(rename = "nl")]
+    Nl,
+    /// `fr`
+    #[serde(rename = "fr")]
+    Fr,
+    /// `de`
+    #[serde(rename = "de")]
+    De,
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    #[serde(untagged)]
+    Unknown(String),
+}
+/// JSON Merge Patch (RFC 7396) of the contact preferences. Leave a property out to keep it, set it to `null` to remove it. At least one property must be given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPreferencesPatch {
+    /// New e-mail address, or `null` to remove it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "bcss_runtime::types::double_option"
+    )]
+    pub email: Option<Option<String>>,
+    /// New preferred language, or `null` to fall back to the language of the person's region.
+    #[serde(
+        rename = "preferredLanguage",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "bcss_runtime::types::double_option"
+    )]
+    pub preferred_language: Option<Option<crate::types::ContactPreferencesPatchPreferredLanguage>>,
+    /// New choice about paper mail. Cannot be removed (not nullable).
+    #[serde(
+        rename = "paperMailOptOut",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub paper_mail_opt_out: Option<bool>,
+}
+/// New preferred language, or `null` to fall back to the language of the person's region.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContactPreferencesPatchPreferredLanguage {
     /// `nl`
     #[serde(rename = "nl")]
     Nl,
@@ -554,4 +548,10 @@ pub struct StatusCertificate {
     pub document_size: Option<i64>,
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
+}
+/// Health of the API, as returned by `GET /health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthStatus {
+    /// `UP` (working as expected), `DEGRADED` (working with reduced functionality), `DOWN` (not working) or a custom value. New values may appear: clients must treat an unknown value as "unknown", not as an error.
+    pub status: String,
 }

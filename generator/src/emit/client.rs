@@ -213,9 +213,14 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
 /// response enum where an operation documents several successful answers.
 pub fn emit_operations(api: &Api) -> TokenStream {
     let ops = api.operations.iter().map(|op| emit_builder(op, api));
+    let uses = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use bcss_runtime::{ApiResponse, Error};
+        )
+    });
     quote! {
         //! Request builders, one per operation: set optional parameters, then `send()`.
-        use bcss_runtime::{ApiResponse, Error};
+        #uses
         #(#ops)*
     }
 }

@@ -14,10 +14,19 @@ pub fn emit(types: &TypeSpace) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(id, def)| emit_def(id, def, types));
+    let derives_serde = types
+        .defs
+        .iter()
+        .any(|d| !matches!(d.kind, TypeKind::Alias(_)));
+    let uses = derives_serde.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! Types of the API, generated from its contract.
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
-        use serde::{Deserialize, Serialize};
+        #uses
         #(#defs)*
     }
 }

@@ -61,6 +61,16 @@ impl Api {
             .map(base_path_of)
             .unwrap_or_default();
         let mut types = TypeSpace::default();
+        types.merge_patch = operation::merge_patch_bodies(c)?;
+        // Component schemas first, in contract order: they own the canonical names, and a
+        // contract of building blocks (`paths: {}`) still yields its types.
+        let schemas = root.child("components").child("schemas");
+        if let Some(Value::Object(map)) = c.get(&schemas) {
+            let names: Vec<String> = map.keys().cloned().collect();
+            for name in names {
+                types.component(c, &schemas.child(&name), &name)?;
+            }
+        }
         let operations = operation::operations(c, &mut types)?;
         Ok(Api {
             title,

@@ -186,6 +186,39 @@ pub fn operations(c: &Contract, types: &mut TypeSpace) -> Result<Vec<Operation>,
     Ok(out)
 }
 
+/// The schemas sent as `application/merge-patch+json` bodies (found before any type is built,
+/// because their nullable fields are typed differently).
+pub fn merge_patch_bodies(c: &Contract) -> Result<std::collections::BTreeSet<Loc>, Diagnostic> {
+    let mut out = std::collections::BTreeSet::new();
+    let paths = c.root().child("paths");
+    let Some(Value::Object(map)) = c.get(&paths) else {
+        return Ok(out);
+    };
+    for path in map.keys().filter(|p| p.starts_with('/')) {
+        let (item, value) = c.resolve(&paths.child(path))?;
+        for method in METHODS.iter().filter(|m| value.get(**m).is_some()) {
+            let at = item.child(method).child("requestBody");
+            if c.get(&at).is_none() {
+                continue;
+            }
+            let (body, value) = c.resolve(&at)?;
+            let Some(Value::Object(content)) = value.get("content") else {
+                continue;
+            };
+            for media in content
+                .keys()
+                .filter(|m| classify(m) == BodyKind::MergePatch)
+            {
+                let schema = body.child("content").child(media).child("schema");
+                if c.get(&schema).is_some() {
+                    out.insert(c.resolve(&schema)?.0);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `GET /persons/{id}/history` → `getPersonsIdHistory`.
 fn derived_id(method: &str, path: &str) -> String {
     let words: Vec<&str> = path
@@ -332,15 +365,6 @@ fn body(
         .ok_or_else(|| c.error(&loc.child("content"), "no media type"))?;
     let kind = classify(&chosen);
     let schema = loc.child("content").child(&chosen).child("schema");
-    if kind == BodyKind::MergePatch
-        && let Some(v) = c.get(&schema)
-    {
-        let target = match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => c.resolve(&c.ref_target(&schema, r)?)?.0,
-            None => schema.clone(),
-        };
-        types.merge_patch.insert(target);
-    }
     let ty = match kind {
         BodyKind::Bytes => Ty::Binary,
         _ if c.get(&schema).is_none() => Ty::Json,

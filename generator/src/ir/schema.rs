@@ -58,6 +58,34 @@ impl TypeSpace {
         self.inline(c, loc, hint)
     }
 
+    /// A component schema: always a named type (a primitive one becomes an alias), so that a
+    /// contract of building blocks yields every type it defines.
+    pub fn component(&mut self, c: &Contract, loc: &Loc, name: &str) -> Result<(), Diagnostic> {
+        let (target, value) = c.resolve(loc)?;
+        if self.by_loc.contains_key(&target)
+            || RuntimeType::for_definition(c.file_name(target.file), &target.pointer).is_some()
+        {
+            return Ok(());
+        }
+        if needs_def(value) {
+            self.ty(c, loc, name)?;
+            return Ok(());
+        }
+        let value = value.clone();
+        let id = self.defs.len();
+        let rust = self.names.claim(&pascal(name));
+        self.by_loc.insert(target.clone(), id);
+        self.defs.push(TypeDef {
+            name: rust.clone(),
+            doc: doc_of(&value),
+            kind: TypeKind::Alias(Ty::Json),
+            loc: target.clone(),
+        });
+        let ty = self.primitive(c, &target, &value, &rust)?;
+        self.defs[id].kind = TypeKind::Alias(ty);
+        Ok(())
+    }
+
     /// A referenced definition: curated runtime type, or one registered type.
     fn named_or_inline(&mut self, c: &Contract, target: &Loc) -> Result<Ty, Diagnostic> {
         if let Some(rt) = RuntimeType::for_definition(c.file_name(target.file), &target.pointer) {
