@@ -101,6 +101,24 @@ impl Generator {
         })
     }
 
+    /// For `build.rs`: writes the client as one Rust file (to `include!` at a crate root) and
+    /// tells Cargo to rerun when the contract or the annex changes.
+    pub fn write_module(&self, file: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
+        println!("cargo:rerun-if-changed={}", self.spec.display());
+        if let Some(a) = &self.annex {
+            println!("cargo:rerun-if-changed={}", a.display());
+        }
+        let contract = Contract::load(&self.spec)?;
+        let annex = self.annex.as_deref().map(Annex::load).transpose()?;
+        let mut api = Api::from_contract(&contract)?;
+        let warnings = check::apply(&contract, &mut api, annex.as_ref(), self.unauthorised)?;
+        let text = emit::emit_module(&api, annex.as_ref())?;
+        std::fs::write(file, text).map_err(|e| {
+            Diagnostic::error(file.display().to_string(), "", format!("cannot write: {e}"))
+        })?;
+        Ok(warnings)
+    }
+
     /// Generates and writes the crate into `out` (atomically: a failure leaves `out` as it was).
     pub fn write_to(&self, out: &Path) -> Result<Generated, Diagnostic> {
         let generated = self.generate()?;

@@ -111,6 +111,23 @@ pub fn emit(
     Ok(GeneratedCrate { files })
 }
 
+/// The whole client as one Rust file for `build.rs`: `include!` it at the root of a crate that
+/// depends on `bcss-runtime`, `serde` (derive) and `serde_json`.
+pub fn emit_module(api: &Api, annex: Option<&Annex>) -> Result<String, Diagnostic> {
+    let types = types::emit(&api.types);
+    let operations = client::emit_operations(api);
+    let client = client::emit_client(api, annex);
+    render(
+        "module",
+        quote! {
+            pub mod types { #types }
+            pub mod operations { #operations }
+            mod client { #client }
+            pub use client::Client;
+        },
+    )
+}
+
 fn lib_rs(api: &Api, annex: Option<&Annex>, options: &EmitOptions) -> TokenStream {
     let mut text = format!(
         "Typed client for the BCSS **{}** API, contract version {}.\n",
