@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod corpus;
 mod demo;
 mod generate;
+mod publish;
 
 #[derive(Parser)]
 #[command(about = "bcss-rest project tasks", long_about = None)]
@@ -38,6 +39,14 @@ enum Command {
         /// The corpus folder (default: ../shared/corpus).
         dir: Option<std::path::PathBuf>,
     },
+    /// Package (with --dry-run) or publish bcss-runtime and every generated client crate.
+    ///
+    /// Example: `cargo xtask publish --dry-run`
+    Publish {
+        /// Only run `cargo package` (builds each packaged crate from its .crate file).
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +62,7 @@ fn main() -> ExitCode {
         Command::Demo { dir } => runtime.block_on(demo::run(dir)),
         Command::Generate(args) => generate::run(args),
         Command::Corpus { dir } => corpus::run(dir),
+        Command::Publish { dry_run } => publish::run(dry_run),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
