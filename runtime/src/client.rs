@@ -197,11 +197,12 @@ impl BcssClient {
 
 /// One API request, before it is sent.
 #[must_use = "a request does nothing until it is sent"]
+#[derive(Clone)]
 pub struct RequestBuilder {
     client: BcssClient,
     method: Method,
     pub(crate) path: String,
-    query: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<(Bytes, HeaderValue)>,
     scopes: Option<ScopeSet>,

@@ -28,6 +28,8 @@ pub mod environment;
 mod error;
 pub mod health;
 pub mod identity;
+pub mod multipart;
+pub mod pages;
 pub mod params;
 pub mod probe;
 pub mod problem;
@@ -58,6 +60,7 @@ pub use transport::{TransportError, TransportErrorKind};
 pub mod exports {
     pub use bytes;
     pub use chrono;
+    pub use futures_util;
     pub use http;
     pub use serde;
     pub use serde_json;

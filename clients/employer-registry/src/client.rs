@@ -200,8 +200,7 @@ impl Client {
     pub fn upload_document(
         &self,
         employer_id: &i64,
-        body: impl Into<bcss_runtime::exports::bytes::Bytes>,
-        content_type: &str,
+        form: &bcss_runtime::multipart::Form,
     ) -> crate::operations::UploadDocument {
         crate::operations::UploadDocument {
             request: self
@@ -211,7 +210,7 @@ impl Client {
                     "/employerRegistry/v1/employers/{employerId}/documents",
                 )
                 .path_param("employerId", employer_id)
-                .body(body, content_type),
+                .multipart(form),
             legal_context: self.legal_context.clone(),
         }
     }

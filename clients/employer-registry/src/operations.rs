@@ -13,13 +13,17 @@ pub struct CheckHealth {
 impl CheckHealth {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `POST /employerRegistry/v1/employers/query` request: set optional parameters, then [`SearchEmployers::send`].
@@ -33,14 +37,7 @@ pub struct SearchEmployers {
 impl SearchEmployers {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<SearchEmployersResponse>, Error> {
-        bcss_runtime::check_legal_context(
-            self.legal_context.as_deref(),
-            crate::Client::LEGAL_CONTEXTS,
-            true,
-        )?;
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => {
                 let value = response.json()?;
@@ -52,6 +49,17 @@ impl SearchEmployers {
             }
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        bcss_runtime::check_legal_context(
+            self.legal_context.as_deref(),
+            crate::Client::LEGAL_CONTEXTS,
+            true,
+        )?;
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// The successful answers of `search_employers`.
@@ -82,6 +90,14 @@ impl GetEmployer {
     }
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::Employer>, Error> {
+        let response = self.checked()?.send_raw().await?;
+        match response.status().as_u16() {
+            200 => response.typed(),
+            _ => Err(response.into_error()),
+        }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
         bcss_runtime::check_legal_context(
             self.legal_context.as_deref(),
             crate::Client::LEGAL_CONTEXTS,
@@ -92,11 +108,7 @@ impl GetEmployer {
         if let Some(value) = &self.legal_context {
             request = request.query_param("legalContext", value);
         }
-        let response = request.send_raw().await?;
-        match response.status().as_u16() {
-            200 => response.typed(),
-            _ => Err(response.into_error()),
-        }
+        Ok(request)
     }
 }
 /// A `GET /employerRegistry/v1/employers/{employerId}/establishments` request: set optional parameters, then [`ListEstablishments::send`].
@@ -133,13 +145,37 @@ impl ListEstablishments {
     }
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::EstablishmentCollection>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// Every page of the collection, following the `next` links (Belgif `col-paging`).
+    pub fn pages(
+        self,
+    ) -> impl bcss_runtime::exports::futures_util::Stream<
+        Item = Result<ApiResponse<crate::types::EstablishmentCollection>, Error>,
+    > {
+        use bcss_runtime::exports::futures_util::StreamExt as _;
+        let checked = self.checked();
+        bcss_runtime::exports::futures_util::stream::once(async move { checked }).flat_map(
+            |first| match first {
+                Ok(request) => bcss_runtime::pages::follow(
+                    request,
+                    |page: &crate::types::EstablishmentCollection| page.next.clone(),
+                )
+                .left_stream(),
+                Err(e) => bcss_runtime::exports::futures_util::stream::once(async move { Err(e) })
+                    .right_stream(),
+            },
+        )
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `GET /employerRegistry/v1/employers/{employerId}/organizationUnits` request: set optional parameters, then [`GetEmployersEmployerIdOrganizationUnits::send`].
@@ -153,13 +189,17 @@ pub struct GetEmployersEmployerIdOrganizationUnits {
 impl GetEmployersEmployerIdOrganizationUnits {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::OrganizationUnit>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `POST /employerRegistry/v1/employers/{employerId}/subscriptions` request: set optional parameters, then [`CreateSubscription::send`].
@@ -173,13 +213,17 @@ pub struct CreateSubscription {
 impl CreateSubscription {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::Subscription>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             201 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `POST /employerRegistry/v1/employers/{employerId}/documents` request: set optional parameters, then [`UploadDocument::send`].
@@ -193,13 +237,17 @@ pub struct UploadDocument {
 impl UploadDocument {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::Document>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             201 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `GET /employerRegistry/v1/employers/{employerId}/documents/{documentId}/content` request: set optional parameters, then [`DownloadDocumentContent::send`].
@@ -213,9 +261,7 @@ pub struct DownloadDocumentContent {
 impl DownloadDocumentContent {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<bcss_runtime::exports::bytes::Bytes>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => {
                 let body = response.body().clone();
@@ -223,5 +269,11 @@ impl DownloadDocumentContent {
             }
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }

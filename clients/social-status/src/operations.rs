@@ -13,13 +13,17 @@ pub struct CheckHealth {
 impl CheckHealth {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `POST /socialStatus/v1/persons/query` request: set optional parameters, then [`SearchPersons::send`].
@@ -45,6 +49,34 @@ impl SearchPersons {
     pub async fn send(
         self,
     ) -> Result<ApiResponse<crate::types::PersonSocialStatusCollection>, Error> {
+        let response = self.checked()?.send_raw().await?;
+        match response.status().as_u16() {
+            200 => response.typed(),
+            _ => Err(response.into_error()),
+        }
+    }
+    /// Every page of the collection, following the `next` links (Belgif `col-paging`).
+    pub fn pages(
+        self,
+    ) -> impl bcss_runtime::exports::futures_util::Stream<
+        Item = Result<ApiResponse<crate::types::PersonSocialStatusCollection>, Error>,
+    > {
+        use bcss_runtime::exports::futures_util::StreamExt as _;
+        let checked = self.checked();
+        bcss_runtime::exports::futures_util::stream::once(async move { checked }).flat_map(
+            |first| match first {
+                Ok(request) => bcss_runtime::pages::follow(
+                    request,
+                    |page: &crate::types::PersonSocialStatusCollection| page.next.clone(),
+                )
+                .left_stream(),
+                Err(e) => bcss_runtime::exports::futures_util::stream::once(async move { Err(e) })
+                    .right_stream(),
+            },
+        )
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
         bcss_runtime::check_legal_context(
             self.legal_context.as_deref(),
             crate::Client::LEGAL_CONTEXTS,
@@ -52,11 +84,7 @@ impl SearchPersons {
         )?;
         #[allow(unused_mut)]
         let mut request = self.request;
-        let response = request.send_raw().await?;
-        match response.status().as_u16() {
-            200 => response.typed(),
-            _ => Err(response.into_error()),
-        }
+        Ok(request)
     }
 }
 /// A `GET /socialStatus/v1/persons/{ssinRef}/statusHistory` request: set optional parameters, then [`GetStatusHistory::send`].
@@ -90,6 +118,18 @@ impl GetStatusHistory {
     }
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<GetStatusHistoryResponse>, Error> {
+        let response = self.checked()?.send_raw().await?;
+        match response.status().as_u16() {
+            200 => {
+                let value = response.json()?;
+                Ok(response.with_value(GetStatusHistoryResponse::Ok(value)))
+            }
+            304 => Ok(response.with_value(GetStatusHistoryResponse::NotModified)),
+            _ => Err(response.into_error()),
+        }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
         bcss_runtime::check_legal_context(
             self.legal_context.as_deref(),
             crate::Client::LEGAL_CONTEXTS,
@@ -100,15 +140,7 @@ impl GetStatusHistory {
         if let Some(value) = &self.legal_context {
             request = request.header_param("LegalContext", value);
         }
-        let response = request.send_raw().await?;
-        match response.status().as_u16() {
-            200 => {
-                let value = response.json()?;
-                Ok(response.with_value(GetStatusHistoryResponse::Ok(value)))
-            }
-            304 => Ok(response.with_value(GetStatusHistoryResponse::NotModified)),
-            _ => Err(response.into_error()),
-        }
+        Ok(request)
     }
 }
 /// The successful answers of `get_status_history`.
@@ -139,13 +171,17 @@ impl UpdateContactPreferences {
     }
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::ContactPreferences>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// A `POST /socialStatus/v1/persons/statusCertificates` request: set optional parameters, then [`RequestStatusCertificate::send`].
@@ -159,6 +195,14 @@ pub struct RequestStatusCertificate {
 impl RequestStatusCertificate {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::StatusCertificateTask>, Error> {
+        let response = self.checked()?.send_raw().await?;
+        match response.status().as_u16() {
+            202 => response.typed(),
+            _ => Err(response.into_error()),
+        }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
         bcss_runtime::check_legal_context(
             self.legal_context.as_deref(),
             crate::Client::LEGAL_CONTEXTS,
@@ -166,11 +210,7 @@ impl RequestStatusCertificate {
         )?;
         #[allow(unused_mut)]
         let mut request = self.request;
-        let response = request.send_raw().await?;
-        match response.status().as_u16() {
-            202 => response.typed(),
-            _ => Err(response.into_error()),
-        }
+        Ok(request)
     }
 }
 /// A `GET /socialStatus/v1/statusCertificateTasks/{taskId}` request: set optional parameters, then [`GetStatusCertificateTask::send`].
@@ -184,9 +224,7 @@ pub struct GetStatusCertificateTask {
 impl GetStatusCertificateTask {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<GetStatusCertificateTaskResponse>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => {
                 let value = response.json()?;
@@ -198,6 +236,12 @@ impl GetStatusCertificateTask {
             }
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }
 /// The successful answers of `get_status_certificate_task`.
@@ -223,12 +267,16 @@ pub struct GetStatusCertificate {
 impl GetStatusCertificate {
     /// Sends the request (after checking the LegalContext against the partner annex).
     pub async fn send(self) -> Result<ApiResponse<crate::types::StatusCertificate>, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        let response = request.send_raw().await?;
+        let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
+    }
+    /// The request to send, once the LegalContext is checked and placed.
+    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+        #[allow(unused_mut)]
+        let mut request = self.request;
+        Ok(request)
     }
 }

@@ -183,7 +183,11 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
                     legal_context = quote!(bcss_runtime::params::body_legal_context(body, #field));
                 }
             }
-            BodyKind::Multipart | BodyKind::Bytes => {
+            BodyKind::Multipart => {
+                args.push(quote!(form: &bcss_runtime::multipart::Form));
+                setup.push(quote!(.multipart(form)));
+            }
+            BodyKind::Bytes => {
                 args.push(quote!(body: impl Into<bcss_runtime::exports::bytes::Bytes>));
                 args.push(quote!(content_type: &str));
                 setup.push(quote!(.body(body, content_type)));
@@ -290,6 +294,21 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
         }
     });
     let (output, decode, extra) = answers(op, api);
+    let pages = paged(op, api).map(|next| {
+        let next = ident(&next);
+        quote! {
+            /// Every page of the collection, following the `next` links (Belgif `col-paging`).
+            pub fn pages(self) -> impl bcss_runtime::exports::futures_util::Stream<Item = Result<ApiResponse<#output>, Error>> {
+                use bcss_runtime::exports::futures_util::StreamExt as _;
+                let checked = self.checked();
+                bcss_runtime::exports::futures_util::stream::once(async move { checked })
+                    .flat_map(|first| match first {
+                        Ok(request) => bcss_runtime::pages::follow(request, |page: &#output| page.#next.clone()).left_stream(),
+                        Err(e) => bcss_runtime::exports::futures_util::stream::once(async move { Err(e) }).right_stream(),
+                    })
+            }
+        }
+    });
     quote! {
         #[doc = #builder_doc]
         #[must_use = "nothing is sent until `send` is called"]
@@ -306,17 +325,44 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
 
             /// Sends the request (after checking the LegalContext against the partner annex).
             pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
+                let response = self.checked()?.send_raw().await?;
+                #decode
+            }
+
+            #pages
+
+            /// The request to send, once the LegalContext is checked and placed.
+            fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
                 #lc_check
                 #[allow(unused_mut)]
                 let mut request = self.request;
                 #lc_apply
-                let response = request.send_raw().await?;
-                #decode
+                Ok(request)
             }
         }
 
         #extra
     }
+}
+
+/// The Rust name of the `next` field when the only success answer is a Belgif paged collection.
+fn paged(op: &Operation, api: &Api) -> Option<String> {
+    let [one] = op.success.as_slice() else {
+        return None;
+    };
+    let Some(Ty::Named(id)) = &one.ty else {
+        return None;
+    };
+    let crate::ir::TypeKind::Struct { fields, .. } = &api.types.defs[*id].kind else {
+        return None;
+    };
+    let has_items = fields
+        .iter()
+        .any(|f| f.json == "items" && matches!(f.ty, Ty::Vec(_)));
+    let next = fields
+        .iter()
+        .find(|f| f.json == "next" && f.ty == Ty::String && !f.required)?;
+    has_items.then(|| next.name.clone())
 }
 
 /// The output type, the decoding of a response into it, and any response enum.
