@@ -102,7 +102,7 @@ impl Client {
     ///
     /// `GET /employerRegistry/v1/employers/{employerId}`
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
-    pub fn get_employer(&self, employer_id: &i64) -> crate::operations::GetEmployer {
+    pub fn get_employer(&self, employer_id: i64) -> crate::operations::GetEmployer {
         crate::operations::GetEmployer {
             request: self
                 .inner
@@ -110,7 +110,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}",
                 )
-                .path_param("employerId", employer_id),
+                .path_param("employerId", &employer_id),
             legal_context: self.legal_context.clone(),
         }
     }
@@ -126,7 +126,7 @@ impl Client {
     ///
     /// `GET /employerRegistry/v1/employers/{employerId}/establishments`
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
-    pub fn list_establishments(&self, employer_id: &i64) -> crate::operations::ListEstablishments {
+    pub fn list_establishments(&self, employer_id: i64) -> crate::operations::ListEstablishments {
         crate::operations::ListEstablishments {
             request: self
                 .inner
@@ -134,7 +134,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}/establishments",
                 )
-                .path_param("employerId", employer_id),
+                .path_param("employerId", &employer_id),
             legal_context: self.legal_context.clone(),
         }
     }
@@ -148,7 +148,7 @@ impl Client {
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
     pub fn get_employers_employer_id_organization_units(
         &self,
-        employer_id: &i64,
+        employer_id: i64,
     ) -> crate::operations::GetEmployersEmployerIdOrganizationUnits {
         crate::operations::GetEmployersEmployerIdOrganizationUnits {
             request: self
@@ -157,7 +157,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}/organizationUnits",
                 )
-                .path_param("employerId", employer_id),
+                .path_param("employerId", &employer_id),
             legal_context: self.legal_context.clone(),
         }
     }
@@ -172,7 +172,7 @@ impl Client {
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
     pub fn create_subscription(
         &self,
-        employer_id: &i64,
+        employer_id: i64,
         body: &crate::types::SubscriptionRequest,
     ) -> crate::operations::CreateSubscription {
         crate::operations::CreateSubscription {
@@ -182,7 +182,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/{employerId}/subscriptions",
                 )
-                .path_param("employerId", employer_id)
+                .path_param("employerId", &employer_id)
                 .json(body),
             legal_context: self.legal_context.clone(),
         }
@@ -199,7 +199,7 @@ impl Client {
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
     pub fn upload_document(
         &self,
-        employer_id: &i64,
+        employer_id: i64,
         form: &bcss_runtime::multipart::Form,
     ) -> crate::operations::UploadDocument {
         crate::operations::UploadDocument {
@@ -209,7 +209,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/{employerId}/documents",
                 )
-                .path_param("employerId", employer_id)
+                .path_param("employerId", &employer_id)
                 .multipart(form),
             legal_context: self.legal_context.clone(),
         }
@@ -224,8 +224,8 @@ impl Client {
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
     pub fn download_document_content(
         &self,
-        employer_id: &i64,
-        document_id: &bcss_runtime::exports::uuid::Uuid,
+        employer_id: i64,
+        document_id: bcss_runtime::exports::uuid::Uuid,
     ) -> crate::operations::DownloadDocumentContent {
         crate::operations::DownloadDocumentContent {
             request: self
@@ -234,8 +234,8 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}/documents/{documentId}/content",
                 )
-                .path_param("employerId", employer_id)
-                .path_param("documentId", document_id),
+                .path_param("employerId", &employer_id)
+                .path_param("documentId", &document_id),
             legal_context: self.legal_context.clone(),
         }
     }

@@ -197,7 +197,7 @@ impl Client {
     /// Scopes: `scope:cbss:api:socialStatus:consult`.
     pub fn get_status_certificate_task(
         &self,
-        task_id: &bcss_runtime::exports::uuid::Uuid,
+        task_id: bcss_runtime::exports::uuid::Uuid,
     ) -> crate::operations::GetStatusCertificateTask {
         crate::operations::GetStatusCertificateTask {
             request: self
@@ -206,7 +206,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/socialStatus/v1/statusCertificateTasks/{taskId}",
                 )
-                .path_param("taskId", task_id),
+                .path_param("taskId", &task_id),
             legal_context: self.legal_context.clone(),
         }
     }
@@ -220,7 +220,7 @@ impl Client {
     /// Scopes: `scope:cbss:api:socialStatus:consult`.
     pub fn get_status_certificate(
         &self,
-        certificate_id: &bcss_runtime::exports::uuid::Uuid,
+        certificate_id: bcss_runtime::exports::uuid::Uuid,
     ) -> crate::operations::GetStatusCertificate {
         crate::operations::GetStatusCertificate {
             request: self
@@ -229,7 +229,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/socialStatus/v1/statusCertificates/{certificateId}",
                 )
-                .path_param("certificateId", certificate_id),
+                .path_param("certificateId", &certificate_id),
             legal_context: self.legal_context.clone(),
         }
     }

@@ -126,10 +126,20 @@ fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
     path.into_iter().chain(rest)
 }
 
-/// The argument type of a parameter value (`&str` for strings, `&T` otherwise).
+/// Scalars small enough to pass by value.
+fn is_copy(ty: &Ty) -> bool {
+    matches!(
+        ty,
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Date | Ty::DateTime | Ty::Uuid
+    )
+}
+
+/// The argument type of a parameter value (`&str` for strings, `T` for small scalars, `&T`
+/// otherwise).
 fn arg_ty(ty: &Ty, api: &Api) -> TokenStream {
     match ty {
         Ty::String => quote!(&str),
+        other if is_copy(other) => tokens(other, &api.types),
         other => {
             let t = tokens(other, &api.types);
             quote!(&#t)
@@ -165,7 +175,12 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
         let arg = ident(&p.rust);
         let ty = arg_ty(&p.ty, api);
         args.push(quote!(#arg: #ty));
-        setup.push(apply_param(p, quote!(#arg)));
+        let value = if is_copy(&p.ty) {
+            quote!(&#arg)
+        } else {
+            quote!(#arg)
+        };
+        setup.push(apply_param(p, value));
     }
     let mut legal_context = quote!(self.legal_context.clone());
     if let Some(body) = &op.body {
