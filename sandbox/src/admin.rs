@@ -10,7 +10,7 @@ use crate::state::SharedState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -30,6 +30,7 @@ pub fn router(state: Arc<SharedState>) -> Router {
         .route("/routes", get(get_routes).post(post_route))
         .route("/health/{api}", put(put_health))
         .route("/endpoints", get(get_endpoints))
+        .route("/contracts", post(post_contract))
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,
@@ -142,4 +143,29 @@ async fn put_health(State(state): Shared, Path(api): Path<String>, body: Bytes) 
 
 async fn get_endpoints(State(state): Shared) -> Response {
     Json(state.endpoints.clone()).into_response()
+}
+
+/// `{"path": "<contract file, folder or zip>"}`: serves it, answers the `ServedApi`. The
+/// contracts served this way are not listed by `Sandbox::served_contracts`.
+async fn post_contract(State(state): Shared, body: Bytes) -> Response {
+    let body: Value = match parse(&body, "contract") {
+        Ok(body) => body,
+        Err(response) => return *response,
+    };
+    let Some(path) = body.get("path").and_then(Value::as_str) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            r#"expected {"path": "<openapi.yaml, its folder, or the contract zip>"}"#.into(),
+        );
+    };
+    let path = std::path::PathBuf::from(path);
+    let planned = tokio::task::spawn_blocking(move || crate::contract::plan(&path)).await;
+    match planned {
+        Ok(Ok(plan)) => {
+            let api = crate::contract::install(&state, plan);
+            (StatusCode::CREATED, Json(api)).into_response()
+        }
+        Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e.to_string()),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
 }

@@ -28,6 +28,9 @@ pub struct SandboxConfig {
     pub settings: Settings,
     /// Password of the client's `.p12`; a random one is minted when empty.
     pub p12_password: String,
+    /// API contracts (file, folder or zip) served from the start; their scopes are granted to
+    /// the client too. See [`crate::Sandbox::serve_contract`].
+    pub contracts: Vec<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for SandboxConfig {
@@ -39,6 +42,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("scopes", &self.scopes)
             .field("settings", &self.settings)
             .field("p12_password", &"[redacted]")
+            .field("contracts", &self.contracts)
             .finish()
     }
 }
@@ -52,6 +56,7 @@ impl Default for SandboxConfig {
             scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
             settings: Settings::default(),
             p12_password: String::new(),
+            contracts: Vec::new(),
         }
     }
 }

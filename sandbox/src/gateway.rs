@@ -7,6 +7,7 @@ use crate::problem::Problem;
 use crate::routes::{self, api_of};
 use crate::server;
 use crate::state::{RouteEntry, SharedState};
+use crate::validate;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,8 @@ use std::time::Duration;
 
 /// Request bodies the demo echoes are small.
 const MAX_BODY: usize = 1024 * 1024;
+/// Served contracts may take uploads (multipart, octet-stream).
+const MAX_CONTRACT_BODY: usize = 16 * 1024 * 1024;
 
 /// What a gateway handler needs besides the shared state: which listener it serves and that
 /// listener's base URL (for `self` links).
@@ -123,10 +126,16 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
         );
     }
 
+    // Operations a served contract declares with `security: []` need no token at all.
+    let routes = state.routes();
+    let public = routes
+        .iter()
+        .any(|e| e.is_public() && e.route.method == method && e.route.match_path(&path).is_some());
+
     let settings = state.settings();
     if is_health_path(&path, &api) && method == Method::GET {
         let mut access_token_id = None;
-        if settings.health_requires_token {
+        if settings.health_requires_token && !public {
             match check_bearer(
                 state,
                 request.headers(),
@@ -151,18 +160,21 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
         return (response, outcome);
     }
 
-    let token = match check_bearer(
-        state,
-        request.headers(),
-        request.uri().query(),
-        force_expired,
-    ) {
-        Ok(token) => token,
-        Err((problem, jti)) => return problem_answer(problem, jti),
+    let token = if public {
+        None
+    } else {
+        match check_bearer(
+            state,
+            request.headers(),
+            request.uri().query(),
+            force_expired,
+        ) {
+            Ok(token) => Some(token),
+            Err((problem, jti)) => return problem_answer(problem, jti),
+        }
     };
-    let jti = token.jti.clone();
+    let jti = token.as_ref().and_then(|t| t.jti.clone());
 
-    let routes = state.routes();
     let candidates: Vec<(&RouteEntry, Vec<(String, String)>)> = routes
         .iter()
         .filter_map(|e| e.route.match_path(&path).map(|params| (e, params)))
@@ -176,7 +188,12 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
             jti,
         );
     }
-    let Some((entry, params)) = candidates.iter().find(|(e, _)| e.route.method == method) else {
+    // `/persons/query` wins over `/persons/{ssinRef}`: the most literal segments first.
+    let Some((entry, params)) = candidates
+        .iter()
+        .filter(|(e, _)| e.route.method == method)
+        .min_by_key(|(_, params)| params.len())
+    else {
         let allow: Vec<&str> = candidates
             .iter()
             .map(|(e, _)| e.route.method.as_str())
@@ -197,14 +214,70 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
             },
         );
     };
-    let required = &entry.route.required_scopes;
-    if !required.iter().all(|s| token.scopes.contains(s)) {
-        return problem_answer(Problem::missing_scope(required, &token.scopes), jti);
+    if let Some(token) = &token {
+        let required = &entry.route.required_scopes;
+        if !required.iter().all(|s| token.scopes.contains(s)) {
+            return problem_answer(Problem::missing_scope(required, &token.scopes), jti);
+        }
     }
 
     let request_url = format!("{}{}", ctx.base_url, path);
-    let response = match entry.dynamic {
-        Some(dynamic) => {
+    let mut vars = params.clone();
+    vars.push(("request_url".to_string(), request_url.clone()));
+    vars.push(("base_url".to_string(), ctx.base_url.clone()));
+    let mut legal_context = None;
+    let response = match (&entry.contract, entry.dynamic) {
+        (Some(spec), _) => {
+            let query = request.uri().query().map(str::to_owned);
+            let headers = request.headers().clone();
+            let body = match axum::body::to_bytes(request.into_body(), MAX_CONTRACT_BODY).await {
+                Ok(body) => body,
+                Err(_) => {
+                    return problem_answer(
+                        Problem::new(
+                            "payloadTooLarge",
+                            format!(
+                                "the sandbox accepts request bodies up to {MAX_CONTRACT_BODY} bytes"
+                            ),
+                        ),
+                        jti,
+                    );
+                }
+            };
+            let checked = validate::check(spec, query.as_deref(), &headers, &body);
+            legal_context = checked.legal_context;
+            if !checked.issues.is_empty() {
+                let summary: Vec<String> = checked
+                    .issues
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{} {} {}",
+                            i.kind,
+                            i.location,
+                            i.name.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                let issues: Vec<Value> = checked.issues.iter().map(|i| i.to_json()).collect();
+                let (response, outcome) = problem_answer(
+                    Problem::new("badRequest", "The input message is incorrect")
+                        .with("issues", Value::Array(issues)),
+                    jti,
+                );
+                return (
+                    response,
+                    Outcome {
+                        detail: Some(summary.join("; ").trim().to_string()),
+                        legal_context,
+                        ..outcome
+                    },
+                );
+            }
+            let chosen = negotiate(&headers, &entry.route.response, &spec.alternatives);
+            scripted_response(chosen, &vars)
+        }
+        (None, Some(dynamic)) => {
             let body = axum::body::to_bytes(request.into_body(), MAX_BODY)
                 .await
                 .unwrap_or_default();
@@ -221,20 +294,45 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
                 }
             }
         }
-        None => {
-            let mut vars = params.clone();
-            vars.push(("request_url".to_string(), request_url));
-            scripted_response(&entry.route.response, &vars)
-        }
+        (None, None) => scripted_response(&entry.route.response, &vars),
     };
     let status = response.status().as_u16();
     (
         response,
         Outcome {
             access_token_id: jti,
+            legal_context,
             ..Outcome::new(status, "ok", None)
         },
     )
+}
+
+/// The documented answer whose content type the request's `Accept` asks for; the first one
+/// when `Accept` is absent, a wildcard, or names none of them.
+fn negotiate<'a>(
+    headers: &HeaderMap,
+    first: &'a routes::RouteResponse,
+    alternatives: &'a [routes::RouteResponse],
+) -> &'a routes::RouteResponse {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return first;
+    };
+    let accepted: Vec<String> = accept
+        .split(',')
+        .filter_map(|m| m.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .collect();
+    let fits = |r: &routes::RouteResponse| {
+        let ct = r.content_type.to_ascii_lowercase();
+        let major = ct.split('/').next().unwrap_or_default();
+        accepted
+            .iter()
+            .any(|a| *a == ct || a == "*/*" || *a == format!("{major}/*"))
+    };
+    if first.body.is_none() || fits(first) {
+        return first;
+    }
+    alternatives.iter().find(|r| fits(r)).unwrap_or(first)
 }
 
 /// `/{api}/health` or `/{api}/v{N}/health`: CBSS contracts put health under the versioned

@@ -32,6 +32,7 @@
 //! | `GET /routes`        |                               | registered routes                       |
 //! | `POST /routes`       | a Route                       | adds (or replaces same method + path)   |
 //! | `PUT /health/{api}`  | `{"status": "DOWN"}`          | sets that API's health                  |
+//! | `POST /contracts`    | `{"path": "specs/x"}`         | serves that contract (a ServedApi back) |
 //! | `GET /endpoints`     |                               | the Endpoints                           |
 //!
 //! `PUT /settings` is a partial merge: only the keys sent change; an unknown key or a value of
@@ -40,6 +41,7 @@
 mod admin;
 mod assertion;
 mod config;
+mod contract;
 mod faults;
 mod files;
 mod gateway;
@@ -52,8 +54,10 @@ mod problem;
 mod routes;
 mod server;
 mod state;
+mod validate;
 
 pub use config::{AudienceMode, Ports, SandboxConfig, Settings};
+pub use contract::{ServedApi, ServedOperation};
 pub use faults::{Fault, FaultRule, FaultTarget};
 pub use log::{Listener, LogEntry, TokenRequestInfo};
 pub use pki::ClientCredentials;
@@ -68,7 +72,7 @@ use server::ClientAuth;
 use state::SharedState;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -87,6 +91,9 @@ pub enum SandboxError {
     Pki(String),
     #[error("TLS configuration failed: {0}")]
     Tls(String),
+    /// A contract could not be served: `message` names the file and place inside it.
+    #[error("cannot serve the contract {}: {message}", path.display())]
+    Contract { path: PathBuf, message: String },
 }
 
 /// A running sandbox. Dropping it without [`Sandbox::shutdown`] leaves the listeners running
@@ -97,6 +104,7 @@ pub struct Sandbox {
     client: ClientCredentials,
     control: Control,
     tasks: Vec<JoinHandle<()>>,
+    served: std::sync::Mutex<Vec<ServedApi>>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -118,6 +126,21 @@ impl Sandbox {
         // (features are additive across a workspace) it would panic. Pin aws-lc-rs. An error
         // only means a provider was installed already, which is fine.
         let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+
+        // Contracts first: a broken one fails the start before anything is bound.
+        let plans = config
+            .contracts
+            .iter()
+            .map(|path| contract::plan(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut config = config;
+        for plan in &plans {
+            for scope in &plan.api.scopes {
+                if !config.scopes.contains(scope) {
+                    config.scopes.push(scope.clone());
+                }
+            }
+        }
 
         let pki = Pki::mint(config.bind).map_err(|e| SandboxError::Pki(e.to_string()))?;
         let password = if config.p12_password.is_empty() {
@@ -166,6 +189,15 @@ impl Sandbox {
             state.register_route(route, dynamic);
         }
         state.set_health("demo", HealthStatus::Up);
+        let served: Vec<ServedApi> = plans
+            .into_iter()
+            .map(|plan| contract::install(&state, plan))
+            .collect();
+        for api in &served {
+            for warning in &api.warnings {
+                tracing::warn!(contract = %api.contract, "{warning}");
+            }
+        }
 
         let tls = |auth| {
             server::tls_config(
@@ -226,7 +258,33 @@ impl Sandbox {
             client,
             control,
             tasks,
+            served: std::sync::Mutex::new(served),
         })
+    }
+
+    /// Serves the API contract at `contract` (an `openapi.yaml`, its folder, or the zip CBSS
+    /// delivers) next to what is already served: one route per operation under the
+    /// contract's base path, with the scopes of its `security`, answering the first documented
+    /// 2xx from the contract's examples, and validating requests the Belgif way (`400
+    /// badRequest` with `issues[]`). The contract's scopes are granted to the client
+    /// registered at start. A contract the generator's loader refuses is a
+    /// [`SandboxError::Contract`] naming the file.
+    pub fn serve_contract(&self, contract: &Path) -> Result<ServedApi, SandboxError> {
+        let plan = contract::plan(contract)?;
+        let api = contract::install(&self.state, plan);
+        self.served
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(api.clone());
+        Ok(api)
+    }
+
+    /// The contracts served so far (at start, then by [`Sandbox::serve_contract`]).
+    pub fn served_contracts(&self) -> Vec<ServedApi> {
+        self.served
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn endpoints(&self) -> &Endpoints {

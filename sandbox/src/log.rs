@@ -56,6 +56,10 @@ pub struct LogEntry {
     pub token: Option<TokenRequestInfo>,
     /// Gateway: the `jti` of the bearer token presented (never the token itself).
     pub access_token_id: Option<String>,
+    /// Gateway, served contracts: the LegalContext the request carried (header, query
+    /// parameter or body property, as the operation declares it).
+    #[serde(default)]
+    pub legal_context: Option<String>,
 }
 
 /// The non-secret parts of a token request.
@@ -114,6 +118,7 @@ pub struct Outcome {
     pub detail: Option<String>,
     pub token: Option<TokenRequestInfo>,
     pub access_token_id: Option<String>,
+    pub legal_context: Option<String>,
 }
 
 impl Outcome {
@@ -151,6 +156,7 @@ impl RequestLog {
             detail: outcome.detail,
             token: outcome.token,
             access_token_id: outcome.access_token_id,
+            legal_context: outcome.legal_context,
         };
         tracing::info!(
             seq = entry.seq,

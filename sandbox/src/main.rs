@@ -12,7 +12,8 @@ use std::process::ExitCode;
     name = "bcss-sandbox",
     version,
     about = "Local emulator of the Smals OAuth v5 server and the BCSS REST gateway, over real TLS.",
-    after_help = "Example:\n  bcss-sandbox --dir ./sandbox-dir --auth-port 8443 --gateway-mtls-port 9443\n\n\
+    after_help = "Example:\n  bcss-sandbox --dir ./sandbox-dir --auth-port 8443 --gateway-mtls-port 9443\n  \
+                  bcss-sandbox --dir ./sandbox-dir --contract specs/socialStatus\n\n\
                   Then point bcss-runtime at ./sandbox-dir/bcss.toml, or call the built-in demo API:\n  \
                   GET <gateway>/demo/v1/persons/{ssin} with a token from the token endpoint.\n\
                   The admin API (plain HTTP) scripts faults, routes, health and settings; GET /log shows requests."
@@ -45,6 +46,10 @@ struct Args {
     /// Lifetime (expires_in) of issued access tokens, in seconds.
     #[arg(long)]
     token_lifetime: Option<u64>,
+    /// API contract to serve (openapi.yaml, its folder or the zip; repeatable). Its scopes are
+    /// granted to the client.
+    #[arg(long = "contract", value_name = "PATH")]
+    contracts: Vec<PathBuf>,
 }
 
 #[tokio::main]
@@ -77,6 +82,7 @@ async fn main() -> ExitCode {
     if let Some(lifetime) = args.token_lifetime {
         config.settings.token_lifetime_secs = lifetime;
     }
+    config.contracts = args.contracts;
 
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
@@ -101,6 +107,15 @@ async fn main() -> ExitCode {
     println!("  gateway (mTLS)   {}", e.gateway_mtls_url);
     println!("  gateway (TLS)    {}", e.gateway_url);
     println!("  admin (HTTP)     {}", e.admin_url);
+    for api in sandbox.served_contracts() {
+        println!(
+            "  contract         {} at {} ({} operations, {} warnings)",
+            api.title,
+            api.base_path,
+            api.operations.len(),
+            api.warnings.len()
+        );
+    }
     println!("  files            {}", args.dir.display());
     println!("ready: {}", args.dir.join("endpoints.json").display());
 

@@ -21,8 +21,9 @@ pub struct Route {
 /// The canned answer of a route.
 ///
 /// String values in `body` and header values may carry placeholders, replaced per request:
-/// `{name}` for the path segment matched by `{name}` in the route pattern, and
-/// `{request_url}` for the absolute URL that was called. A JSON string that is exactly one
+/// `{name}` for the path segment matched by `{name}` in the route pattern,
+/// `{request_url}` for the absolute URL that was called, and `{base_url}` for the origin of
+/// the listener that answers (`https://127.0.0.1:port`). A JSON string that is exactly one
 /// placeholder is replaced by the segment as a string.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RouteResponse {

@@ -6,13 +6,14 @@
 //! and a test sandbox must keep answering.
 
 use crate::config::Settings;
+use crate::contract::OperationSpec;
 use crate::faults::{Fault, FaultRule, FaultTarget, Faults};
 use crate::jws::TokenSigner;
 use crate::log::{LogEntry, Outcome, RequestFacts, RequestLog};
 use crate::routes::{Dynamic, HealthStatus, Route};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Where everything is, as handed to clients (and written to `endpoints.json`).
@@ -38,11 +39,20 @@ pub struct RegisteredClient {
     pub scopes: Vec<String>,
 }
 
-/// A route plus, for built-ins, a computed answer.
+/// A route plus, for built-ins, a computed answer, and for served contracts what requests
+/// are validated against.
 #[derive(Clone, Debug)]
 pub struct RouteEntry {
     pub route: Route,
     pub dynamic: Option<Dynamic>,
+    pub contract: Option<Arc<OperationSpec>>,
+}
+
+impl RouteEntry {
+    /// A contract operation with `security: []`: no access token needed.
+    pub fn is_public(&self) -> bool {
+        self.contract.as_ref().is_some_and(|c| c.public)
+    }
 }
 
 pub struct SharedState {
@@ -112,6 +122,17 @@ impl SharedState {
         );
     }
 
+    /// Adds `scopes` to those granted to `client_id`, if that client is registered.
+    pub fn grant_scopes(&self, client_id: &str, scopes: &[String]) {
+        if let Some(client) = write(&self.clients).get_mut(client_id) {
+            for scope in scopes {
+                if !client.scopes.contains(scope) {
+                    client.scopes.push(scope.clone());
+                }
+            }
+        }
+    }
+
     pub fn client(&self, client_id: &str) -> Option<RegisteredClient> {
         read(&self.clients).get(client_id).cloned()
     }
@@ -160,9 +181,20 @@ impl SharedState {
 
     /// Adds a route; one with the same method and pattern is replaced.
     pub fn register_route(&self, route: Route, dynamic: Option<Dynamic>) {
+        self.register_entry(RouteEntry {
+            route,
+            dynamic,
+            contract: None,
+        });
+    }
+
+    /// Adds a route entry; one with the same method and pattern is replaced.
+    pub fn register_entry(&self, entry: RouteEntry) {
         let mut routes = write(&self.routes);
-        routes.retain(|e| !(e.route.method == route.method && e.route.path == route.path));
-        routes.push(RouteEntry { route, dynamic });
+        routes.retain(|e| {
+            !(e.route.method == entry.route.method && e.route.path == entry.route.path)
+        });
+        routes.push(entry);
     }
 
     pub fn routes(&self) -> Vec<RouteEntry> {

@@ -4,6 +4,7 @@
 mod admin;
 mod cli;
 mod common;
+mod contract;
 mod files;
 mod gateway;
 mod oauth;
