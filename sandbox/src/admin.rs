@@ -10,7 +10,7 @@ use crate::state::SharedState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, put};
 use axum::{Json, Router};
 use http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -30,7 +30,7 @@ pub fn router(state: Arc<SharedState>) -> Router {
         .route("/routes", get(get_routes).post(post_route))
         .route("/health/{api}", put(put_health))
         .route("/endpoints", get(get_endpoints))
-        .route("/contracts", post(post_contract))
+        .route("/contracts", get(get_contracts).post(post_contract))
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,
@@ -145,8 +145,11 @@ async fn get_endpoints(State(state): Shared) -> Response {
     Json(state.endpoints.clone()).into_response()
 }
 
-/// `{"path": "<contract file, folder or zip>"}`: serves it, answers the `ServedApi`. The
-/// contracts served this way are not listed by `Sandbox::served_contracts`.
+async fn get_contracts(State(state): Shared) -> Response {
+    Json(state.served()).into_response()
+}
+
+/// `{"path": "<contract file, folder or zip>"}`: serves it, answers the `ServedApi`.
 async fn post_contract(State(state): Shared, body: Bytes) -> Response {
     let body: Value = match parse(&body, "contract") {
         Ok(body) => body,

@@ -169,6 +169,7 @@ pub fn install(state: &SharedState, plan: Plan) -> ServedApi {
         state.register_entry(entry);
     }
     state.grant_scopes(&state.endpoints.client_id, &plan.api.scopes);
+    state.add_served(plan.api.clone());
     plan.api
 }
 

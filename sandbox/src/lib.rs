@@ -32,6 +32,7 @@
 //! | `GET /routes`        |                               | registered routes                       |
 //! | `POST /routes`       | a Route                       | adds (or replaces same method + path)   |
 //! | `PUT /health/{api}`  | `{"status": "DOWN"}`          | sets that API's health                  |
+//! | `GET /contracts`     |                               | the contracts served (array of ServedApi) |
 //! | `POST /contracts`    | `{"path": "specs/x"}`         | serves that contract (a ServedApi back) |
 //! | `GET /endpoints`     |                               | the Endpoints                           |
 //!
@@ -104,7 +105,6 @@ pub struct Sandbox {
     client: ClientCredentials,
     control: Control,
     tasks: Vec<JoinHandle<()>>,
-    served: std::sync::Mutex<Vec<ServedApi>>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -189,11 +189,8 @@ impl Sandbox {
             state.register_route(route, dynamic);
         }
         state.set_health("demo", HealthStatus::Up);
-        let served: Vec<ServedApi> = plans
-            .into_iter()
-            .map(|plan| contract::install(&state, plan))
-            .collect();
-        for api in &served {
+        for plan in plans {
+            let api = contract::install(&state, plan);
             for warning in &api.warnings {
                 tracing::warn!(contract = %api.contract, "{warning}");
             }
@@ -258,7 +255,6 @@ impl Sandbox {
             client,
             control,
             tasks,
-            served: std::sync::Mutex::new(served),
         })
     }
 
@@ -271,20 +267,13 @@ impl Sandbox {
     /// [`SandboxError::Contract`] naming the file.
     pub fn serve_contract(&self, contract: &Path) -> Result<ServedApi, SandboxError> {
         let plan = contract::plan(contract)?;
-        let api = contract::install(&self.state, plan);
-        self.served
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(api.clone());
-        Ok(api)
+        Ok(contract::install(&self.state, plan))
     }
 
-    /// The contracts served so far (at start, then by [`Sandbox::serve_contract`]).
+    /// The contracts served so far (at start, by [`Sandbox::serve_contract`] and through the
+    /// admin API), in the order they were served.
     pub fn served_contracts(&self) -> Vec<ServedApi> {
-        self.served
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.state.served()
     }
 
     pub fn endpoints(&self) -> &Endpoints {

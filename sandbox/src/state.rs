@@ -6,7 +6,7 @@
 //! and a test sandbox must keep answering.
 
 use crate::config::Settings;
-use crate::contract::OperationSpec;
+use crate::contract::{OperationSpec, ServedApi};
 use crate::faults::{Fault, FaultRule, FaultTarget, Faults};
 use crate::jws::TokenSigner;
 use crate::log::{LogEntry, Outcome, RequestFacts, RequestLog};
@@ -66,6 +66,7 @@ pub struct SharedState {
     routes: RwLock<Vec<RouteEntry>>,
     health: RwLock<BTreeMap<String, HealthStatus>>,
     log: Mutex<RequestLog>,
+    served: Mutex<Vec<ServedApi>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -92,6 +93,7 @@ impl SharedState {
             routes: RwLock::default(),
             health: RwLock::default(),
             log: Mutex::default(),
+            served: Mutex::default(),
         }
     }
 
@@ -199,6 +201,15 @@ impl SharedState {
 
     pub fn routes(&self) -> Vec<RouteEntry> {
         read(&self.routes).clone()
+    }
+
+    /// Records a contract served (its routes are registered separately).
+    pub fn add_served(&self, api: ServedApi) {
+        lock(&self.served).push(api);
+    }
+
+    pub fn served(&self) -> Vec<ServedApi> {
+        lock(&self.served).clone()
     }
 
     pub fn set_health(&self, api: &str, status: HealthStatus) {

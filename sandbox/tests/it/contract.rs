@@ -713,6 +713,9 @@ async fn the_admin_api_serves_a_contract() {
     .await;
     assert_eq!(served.status, 201, "{}", served.body);
     assert_eq!(served.body["base_path"], "/employerRegistry/v1");
+    let listed = answer(reqwest::get(&url).await.expect("admin reachable")).await;
+    assert_eq!(listed.body[0]["title"], "employerRegistry");
+    assert_eq!(sandbox.served_contracts().len(), 1);
 
     let refused = answer(
         reqwest::Client::new()
