@@ -62,6 +62,7 @@ impl Authority {
         let mut params = CertificateParams::new(Vec::<String>::new())?;
         params.distinguished_name = name(common_name);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        valid_for_days(&mut params, 3650);
         params.key_usages = vec![
             KeyUsagePurpose::KeyCertSign,
             KeyUsagePurpose::CrlSign,
@@ -90,6 +91,7 @@ impl Authority {
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         params.use_authority_key_identifier_extension = true;
+        valid_for_days(&mut params, 365);
         if validity == Validity::Expired {
             params.not_before = rcgen::date_time_ymd(2020, 1, 1);
             params.not_after = rcgen::date_time_ymd(2021, 1, 1);
@@ -142,6 +144,7 @@ impl Pki {
         params.distinguished_name = name("bcss-sandbox server");
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        valid_for_days(&mut params, 365);
         params.use_authority_key_identifier_extension = true;
         let server_cert = params.signed_by(&server_key, &ca.issuer)?;
 
@@ -190,4 +193,12 @@ pub fn subject_of(der: &[u8]) -> Option<String> {
     p12_keystore::Certificate::from_der(der)
         .ok()
         .map(|c| c.subject().to_string())
+}
+
+/// A validity window like a real certificate's (rcgen's default runs from 1975 to 4096), so the
+/// doctor's expiry checks show realistic figures against the sandbox.
+fn valid_for_days(params: &mut CertificateParams, days: i64) {
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::hours(1);
+    params.not_after = now + time::Duration::days(days);
 }
