@@ -162,3 +162,41 @@ async fn employer_registry_client_sends_its_legal_context_in_the_query() {
     assert!(call.path.contains("legalContext="), "{}", call.path);
     assert_eq!(call.legal_context.as_deref(), Some(allowed));
 }
+
+#[tokio::test]
+async fn pages_follow_the_next_links_on_the_configured_gateway() {
+    use futures_util::StreamExt as _;
+    let h = serving(
+        "employerRegistry",
+        &["scope:cbss:api:employerRegistry:consult"],
+    )
+    .await;
+    let client = bcss_employer_registry::Client::new(&h.config()).unwrap();
+    // The served example always has a `next` link, so the stream would not end: take three.
+    let pages: Vec<_> = client
+        .list_establishments(197532)
+        .page_size(2)
+        .pages()
+        .take(3)
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 3);
+    for page in &pages {
+        assert_eq!(page.as_ref().unwrap().status(), 200);
+    }
+    let calls: Vec<String> = h
+        .gateway_requests()
+        .into_iter()
+        .filter(|e| e.path.contains("/establishments"))
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(calls.len(), 3);
+    assert!(
+        calls[0].contains("pageSize=2") && !calls[0].contains("page=2"),
+        "{calls:?}"
+    );
+    assert!(
+        calls[1].contains("page=2"),
+        "the next link was followed: {calls:?}"
+    );
+}
