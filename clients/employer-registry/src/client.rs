@@ -170,6 +170,8 @@ impl Client {
     ///
     /// `POST /employerRegistry/v1/employers/{employerId}/subscriptions`
     /// Scopes: `scope:cbss:api:employerRegistry:consult`.
+    ///
+    /// The body is sent as `application/json`; the contract also accepts `application/x-www-form-urlencoded`.
     pub fn create_subscription(
         &self,
         employer_id: i64,

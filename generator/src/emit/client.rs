@@ -168,6 +168,18 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
         let s = format!(" Scopes: `{}`.", op.scopes.join("`, `"));
         docs.push(quote!(#[doc = #s]));
     }
+    if let Some(body) = op.body.as_ref().filter(|b| !b.alternatives.is_empty()) {
+        let note = format!(
+            " The body is sent as `{}`; the contract also accepts {}.",
+            body.media_type,
+            body.alternatives
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        docs.push(quote!(#[doc = ""] #[doc = #note]));
+    }
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let mut args = Vec::new();
     let mut setup = Vec::new();
