@@ -36,18 +36,11 @@ fn write(spec: &Path, generator: Generator, out: &Path) -> Result<(String, Vec<S
     let generated = generator
         .write_to(out)
         .map_err(|d| CliError::Generate(d.to_string()))?;
-    let lines: usize = generated
-        .krate
-        .files
-        .values()
-        .map(|f| f.lines().count())
-        .sum();
     let line = format!(
-        "{} -> {}: {} operations, {} types, {lines} lines in {:.0?}",
+        "{} -> {}: {} in {:.0?}",
         spec.display(),
         out.display(),
-        generated.counts.0,
-        generated.counts.1,
+        generated.summary(),
         started.elapsed()
     );
     Ok((

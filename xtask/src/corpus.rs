@@ -10,12 +10,7 @@ use bcss_codegen::Generator;
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 enum Outcome {
-    Generated {
-        crate_name: String,
-        ops: usize,
-        types: usize,
-        lines: usize,
-    },
+    Generated { crate_name: String, summary: String },
     Diagnosed(String),
     Failed(String),
 }
@@ -70,12 +65,8 @@ pub fn run(dir: Option<PathBuf>) -> Result<()> {
         let text = match outcome {
             Outcome::Generated {
                 crate_name,
-                ops,
-                types,
-                lines,
-            } => {
-                format!("generated {crate_name}: {ops} operations, {types} types, {lines} lines")
-            }
+                summary,
+            } => format!("generated {crate_name}: {summary}"),
             Outcome::Diagnosed(d) => format!("diagnosed: {}", d.lines().next().unwrap_or_default()),
             Outcome::Failed(f) => {
                 failed += 1;
@@ -152,9 +143,7 @@ fn generate(
     match result {
         Ok(g) => Outcome::Generated {
             crate_name: crate_name.into(),
-            ops: g.counts.0,
-            types: g.counts.1,
-            lines: g.krate.files.values().map(|f| f.lines().count()).sum(),
+            summary: g.summary(),
         },
         // A diagnostic (file, pointer, what, hint) is the promised answer to input the generator
         // cannot take; only a panic or a crate that does not compile is a failure.

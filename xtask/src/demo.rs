@@ -29,16 +29,7 @@ pub async fn run(dir: Option<PathBuf>) -> Result<()> {
         .standalone(false)
         .write_to(&temp.path().join("social-status"))
         .map_err(|d| d.to_string())?;
-    let lines: usize = generated
-        .krate
-        .files
-        .values()
-        .map(|f| f.lines().count())
-        .sum();
-    say(&format!(
-        "specs/socialStatus -> {} operations, {} types, {lines} lines",
-        generated.counts.0, generated.counts.1
-    ));
+    say(&format!("specs/socialStatus -> {}", generated.summary()));
     let compiled = generated.krate.files.iter().all(|(name, content)| {
         std::fs::read_to_string(root.join("clients/social-status").join(name))
             .is_ok_and(|c| c == *content)

@@ -79,17 +79,10 @@ fn report(what: &str, generator: bcss_codegen::Generator, out: &std::path::Path)
     for w in &generated.warnings {
         eprintln!("{w}");
     }
-    let lines: usize = generated
-        .krate
-        .files
-        .values()
-        .map(|f| f.lines().count())
-        .sum();
     println!(
-        "{what} -> {}: {} operations, {} types, {lines} lines in {:.0?}",
+        "{what} -> {}: {} in {:.0?}",
         out.display(),
-        generated.counts.0,
-        generated.counts.1,
+        generated.summary(),
         started.elapsed()
     );
     Ok(())
