@@ -17,7 +17,8 @@ enum Outcome {
 
 pub fn run(dir: Option<PathBuf>) -> Result<()> {
     let root = crate::generate::workspace_root();
-    let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
+    // Absolute, so that staged copies can link back into it.
+    let dir = std::path::absolute(dir.unwrap_or_else(|| root.join("../shared/corpus")))?;
     let mut contracts = Vec::new();
     collect(&dir, &mut contracts)?;
     contracts.sort();
