@@ -18,6 +18,7 @@ pub struct Generator {
     runtime: RuntimeDependency,
     standalone: bool,
     unauthorised: UnauthorisedOperations,
+    rustfmt: bool,
 }
 
 /// A generated crate and the warnings met on the way.
@@ -58,6 +59,7 @@ impl Generator {
             runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").into()),
             standalone: true,
             unauthorised: UnauthorisedOperations::Fail,
+            rustfmt: true,
         }
     }
 
@@ -91,6 +93,14 @@ impl Generator {
         self
     }
 
+    /// Whether to pass the Rust files through rustfmt when the toolchain has it (default true,
+    /// so the crate is `cargo fmt`-clean). `false` keeps prettyplease's output, which is just as
+    /// deterministic; `cargo xtask bench-gen` uses it to time the generator without rustfmt.
+    pub fn rustfmt(mut self, rustfmt: bool) -> Self {
+        self.rustfmt = rustfmt;
+        self
+    }
+
     /// Runs every stage and returns the files.
     pub fn generate(&self) -> Result<Generated, Diagnostic> {
         let contract = Contract::load(&self.spec)?;
@@ -109,6 +119,7 @@ impl Generator {
             crate_name,
             runtime: self.runtime.clone(),
             standalone: self.standalone,
+            rustfmt: self.rustfmt,
         };
         let krate = emit::emit(&api, annex.as_ref(), &options)?;
         Ok(Generated {
@@ -129,7 +140,7 @@ impl Generator {
         let annex = self.annex.as_deref().map(Annex::load).transpose()?;
         let mut api = Api::from_contract(&contract)?;
         let warnings = check::apply(&contract, &mut api, annex.as_ref(), self.unauthorised)?;
-        let text = emit::emit_module(&api, annex.as_ref())?;
+        let text = emit::module(&api, annex.as_ref(), self.rustfmt)?;
         std::fs::write(file, text).map_err(|e| {
             Diagnostic::error(file.display().to_string(), "", format!("cannot write: {e}"))
         })?;

@@ -462,73 +462,35 @@ impl TokenProvider {
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(transport)?;
         tracing::debug!(endpoint = %endpoint, status, client_id = %setup.client_id, jti = %assertion.claims().jti, "token request");
-        if !(200..300).contains(&status) {
-            return Err(self.refusal(&endpoint, status, &body, &audience, scopes));
-        }
-        let parsed: TokenResponse =
-            serde_json::from_slice(&body).map_err(|e| TokenError::InvalidResponse {
-                endpoint: endpoint.to_string(),
-                status,
-                message: format!("not an RFC 6749 token response: {e}"),
-            })?;
-        if !parsed.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(TokenError::InvalidResponse {
-                endpoint: endpoint.to_string(),
-                status,
-                message: format!("token_type `{}`, expected Bearer", parsed.token_type),
-            });
-        }
-        let lifetime = Duration::from_secs(
-            parsed
-                .expires_in
-                .or_else(|| jwt_lifetime(&parsed.access_token))
-                .unwrap_or(300),
-        );
-        // `exp` has one-second granularity: the token may die up to 1 s before
-        // `sent_at + expires_in`, which matters for very short lifetimes.
-        let usable = lifetime
-            .saturating_sub(Duration::from_secs(1))
-            .max(lifetime / 2);
-        let margin = setup.options.refresh_margin.min(usable / 3);
-        let scopes_granted: Arc<[String]> = match parsed.scope {
-            Some(s) => s.split_whitespace().map(str::to_owned).collect(),
-            None => scopes.as_slice().into(),
-        };
-        let mut header = http::HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
-            .map_err(|_| TokenError::InvalidResponse {
-                endpoint: endpoint.to_string(),
-                status,
-                message: "the access token contains characters not allowed in a header".into(),
-            })?;
-        header.set_sensitive(true);
+        let answer = decode_token_answer(endpoint.as_str(), status, &body)
+            .map_err(|e| self.with_hint(e, &audience, scopes))?;
+        let (refresh_at, expires_at) = answer.deadlines(sent_at, setup.options.refresh_margin);
         Ok(AccessToken {
-            value: Arc::new(SecretString::new(parsed.access_token)),
-            header,
-            scopes: scopes_granted,
-            lifetime,
-            refresh_at: sent_at + usable - margin,
-            expires_at: sent_at + usable,
+            value: Arc::new(answer.token),
+            header: answer.header,
+            scopes: answer
+                .scopes
+                .map_or_else(|| scopes.as_slice().into(), Arc::from),
+            lifetime: answer.lifetime,
+            refresh_at,
+            expires_at,
             serial: self.inner.serial.fetch_add(1, Ordering::Relaxed),
         })
     }
 
-    fn refusal(
-        &self,
-        endpoint: &Url,
-        status: u16,
-        body: &[u8],
-        audience: &str,
-        scopes: &ScopeSet,
-    ) -> TokenError {
-        let setup = &self.inner.setup;
-        let Ok(err) = serde_json::from_slice::<OAuthErrorBody>(body) else {
-            return TokenError::InvalidResponse {
-                endpoint: endpoint.to_string(),
-                status,
-                message: crate::error::excerpt(body, 200),
-            };
+    /// Replaces the generic hint of a refusal by one naming this client's set-up.
+    fn with_hint(&self, error: TokenError, audience: &str, scopes: &ScopeSet) -> TokenError {
+        let TokenError::OAuth {
+            status,
+            code,
+            description,
+            hint,
+            endpoint,
+        } = error
+        else {
+            return error;
         };
-        let code = OAuthErrorCode::parse(&err.error);
+        let setup = &self.inner.setup;
         let env = setup.environment;
         let hint = match &code {
             OAuthErrorCode::InvalidClient => format!(
@@ -540,24 +502,138 @@ impl TokenProvider {
             OAuthErrorCode::InvalidScope => format!(
                 "a requested scope is not granted to `{}` (requested: {}); ask BCSS to grant it, or request only the partner annex's scopes",
                 setup.client_id,
-                if scopes.is_empty() { "the default scopes".to_owned() } else { scopes.to_string() }
+                if scopes.is_empty() {
+                    "the default scopes".to_owned()
+                } else {
+                    scopes.to_string()
+                }
             ),
             OAuthErrorCode::UnauthorizedClient => format!(
                 "`{}` may not use the client credentials grant: contact the BCSS ESB team (esb@ksz-bcss.fgov.be)",
                 setup.client_id
             ),
-            OAuthErrorCode::InvalidGrant => "the assertion was refused (replayed jti, expired, or clock skew): check the machine's clock".into(),
-            OAuthErrorCode::TemporarilyUnavailable => "the authorization server is unavailable: retry later".into(),
-            _ => "the token request was refused: see the description".into(),
+            _ => hint,
         };
         TokenError::OAuth {
             status,
             code,
-            description: err.error_description,
+            description,
             hint,
-            endpoint: endpoint.to_string(),
+            endpoint,
         }
     }
+}
+
+/// A token endpoint's successful answer (RFC 6749 §5.1), decoded and checked by
+/// [`decode_token_answer`]. `Debug` never shows the token.
+pub struct TokenAnswer {
+    token: SecretString,
+    header: http::HeaderValue,
+    lifetime: Duration,
+    scopes: Option<Vec<String>>,
+}
+
+impl fmt::Debug for TokenAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenAnswer")
+            .field("token", &"[redacted]")
+            .field("lifetime", &self.lifetime)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+impl TokenAnswer {
+    /// The access token.
+    pub fn expose(&self) -> &str {
+        self.token.expose()
+    }
+
+    /// `expires_in`, or the JWT's `exp - iat` when the server omits it, or 300 s.
+    pub fn lifetime(&self) -> Duration {
+        self.lifetime
+    }
+
+    /// The granted scopes, when the answer lists them (`scope`).
+    pub fn scopes(&self) -> Option<&[String]> {
+        self.scopes.as_deref()
+    }
+
+    /// When to refresh and when the token is dead, for a request sent at `sent_at`: `exp` has
+    /// one-second granularity, so the token may die up to 1 s before `sent_at + lifetime`; the
+    /// refresh starts `margin` before that (at most a third of the usable lifetime).
+    pub fn deadlines(&self, sent_at: Instant, margin: Duration) -> (Instant, Instant) {
+        let usable = self
+            .lifetime
+            .saturating_sub(Duration::from_secs(1))
+            .max(self.lifetime / 2);
+        let margin = margin.min(usable / 3);
+        (sent_at + usable - margin, sent_at + usable)
+    }
+}
+
+/// Decodes what the token endpoint at `endpoint` answered: a 2xx status with an RFC 6749 token
+/// response becomes a [`TokenAnswer`]; an RFC 6749 §5.2 refusal becomes [`TokenError::OAuth`]
+/// (with a generic hint); anything else [`TokenError::InvalidResponse`]. Pure: no I/O. The token
+/// never appears in an error.
+pub fn decode_token_answer(
+    endpoint: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<TokenAnswer, TokenError> {
+    let invalid = |message: String| TokenError::InvalidResponse {
+        endpoint: endpoint.to_owned(),
+        status,
+        message,
+    };
+    if !(200..300).contains(&status) {
+        let Ok(err) = serde_json::from_slice::<OAuthErrorBody>(body) else {
+            return Err(invalid(crate::error::excerpt(body, 200)));
+        };
+        let code = OAuthErrorCode::parse(&err.error);
+        let hint = match &code {
+            OAuthErrorCode::InvalidClient => "check the client-id, the certificate registered for this environment and the audience".into(),
+            OAuthErrorCode::InvalidScope => "a requested scope is not granted to this client-id; ask BCSS to grant it, or request only the partner annex's scopes".into(),
+            OAuthErrorCode::UnauthorizedClient => "this client-id may not use the client credentials grant: contact the BCSS ESB team (esb@ksz-bcss.fgov.be)".into(),
+            OAuthErrorCode::InvalidGrant => "the assertion was refused (replayed jti, expired, or clock skew): check the machine's clock".into(),
+            OAuthErrorCode::TemporarilyUnavailable => "the authorization server is unavailable: retry later".into(),
+            _ => "the token request was refused: see the description".into(),
+        };
+        return Err(TokenError::OAuth {
+            status,
+            code,
+            description: err.error_description,
+            hint,
+            endpoint: endpoint.to_owned(),
+        });
+    }
+    let parsed: TokenResponse = serde_json::from_slice(body)
+        .map_err(|e| invalid(format!("not an RFC 6749 token response: {e}")))?;
+    if !parsed.token_type.eq_ignore_ascii_case("bearer") {
+        return Err(invalid(format!(
+            "token_type `{}`, expected Bearer",
+            parsed.token_type
+        )));
+    }
+    let lifetime = Duration::from_secs(
+        parsed
+            .expires_in
+            .or_else(|| jwt_lifetime(&parsed.access_token))
+            .unwrap_or(300),
+    );
+    let mut header = http::HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
+        .map_err(|_| {
+            invalid("the access token contains characters not allowed in a header".into())
+        })?;
+    header.set_sensitive(true);
+    Ok(TokenAnswer {
+        token: SecretString::new(parsed.access_token),
+        header,
+        lifetime,
+        scopes: parsed
+            .scope
+            .map(|s| s.split_whitespace().map(str::to_owned).collect()),
+    })
 }
 
 /// An issuer identifier as a string, without the trailing slash `Url` adds to a bare origin.
@@ -619,6 +695,48 @@ mod tests {
     fn issuer_has_no_trailing_slash() {
         let u = Url::parse("https://oauth-v5.acc.socialsecurity.be").unwrap();
         assert_eq!(issuer_string(&u), "https://oauth-v5.acc.socialsecurity.be");
+    }
+
+    const ENDPOINT: &str = "https://oauth.example/token";
+
+    #[test]
+    fn a_token_answer_decodes_with_its_lifetime_and_scopes() {
+        let a = decode_token_answer(
+            ENDPOINT,
+            200,
+            br#"{"access_token":"abc.def","token_type":"bearer","expires_in":120,"scope":"a b"}"#,
+        )
+        .unwrap();
+        assert_eq!(a.expose(), "abc.def");
+        assert_eq!(a.lifetime(), Duration::from_secs(120));
+        assert_eq!(a.scopes(), Some(&["a".to_owned(), "b".to_owned()][..]));
+        assert!(!format!("{a:?}").contains("abc.def"));
+        let now = Instant::now();
+        let (refresh, expiry) = a.deadlines(now, Duration::from_secs(60));
+        assert_eq!(expiry - now, Duration::from_secs(119));
+        assert_eq!(expiry - refresh, Duration::from_secs(119) / 3);
+    }
+
+    #[test]
+    fn refusals_and_odd_answers_are_typed_errors_without_the_token() {
+        let e = decode_token_answer(
+            ENDPOINT,
+            401,
+            br#"{"error":"invalid_client","error_description":"bad"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.oauth_code(), Some(&OAuthErrorCode::InvalidClient));
+        assert!(e.to_string().contains("check the client-id"), "{e}");
+        let e = decode_token_answer(ENDPOINT, 503, b"<html>down</html>").unwrap_err();
+        assert!(e.to_string().contains("<html>down</html>"), "{e}");
+        let e = decode_token_answer(
+            ENDPOINT,
+            200,
+            br#"{"access_token":"secret-token-value","token_type":"mac"}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("token_type `mac`"), "{e}");
+        assert!(!e.to_string().contains("secret-token-value"), "{e}");
     }
 
     #[test]

@@ -49,15 +49,53 @@ impl Contract {
     /// Loads a contract from a file, a folder (its `openapi.yaml`/`.yml`/`.json`) or a zip.
     pub fn load(input: &std::path::Path) -> Result<Contract, Diagnostic> {
         let (source, root) = Source::open(input)?;
+        let bytes = source.read(&root)?;
+        Self::assemble(
+            root,
+            &bytes,
+            |from, path| source.join(from, path),
+            |name| source.read(name),
+        )
+    }
+
+    /// Loads a single-file contract from memory (YAML or JSON; `name` is the file name used in
+    /// diagnostics, and a name ending in `.json` selects the JSON parser). There are no other
+    /// files: an external `$ref` (to `other.yaml#/…`) is an error diagnostic, not a read.
+    ///
+    /// ```
+    /// let contract = bcss_codegen::Contract::from_bytes(
+    ///     "openapi.yaml",
+    ///     b"openapi: 3.0.3\ninfo: {title: Demo, version: '1.0'}\npaths: {}\n",
+    /// )?;
+    /// assert_eq!(contract.file_count(), 1);
+    /// # Ok::<(), bcss_codegen::Diagnostic>(())
+    /// ```
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<Contract, Diagnostic> {
+        Self::assemble(
+            name.to_owned(),
+            bytes,
+            |_, _| {
+                Err("the contract was given as a single file in memory: references to other files cannot be followed".into())
+            },
+            |name| Err(Diagnostic::error(name, "", "not available in memory")),
+        )
+    }
+
+    /// Parses the root document, then every file reachable by a relative `$ref`, breadth-first:
+    /// `join` names a referenced file (from the referring file's name), `read` reads it.
+    fn assemble(
+        root: String,
+        bytes: &[u8],
+        join: impl Fn(&str, &str) -> Result<String, String>,
+        read: impl Fn(&str) -> Result<Vec<u8>, Diagnostic>,
+    ) -> Result<Contract, Diagnostic> {
         let mut contract = Contract {
             files: Vec::new(),
             index: BTreeMap::new(),
-            sha256: String::new(),
+            sha256: source::sha256_hex(bytes),
         };
         let mut by_name: BTreeMap<String, FileId> = BTreeMap::new();
-        let bytes = source.read(&root)?;
-        contract.sha256 = source::sha256_hex(&bytes);
-        let root_value = source::parse(&root, &bytes)?;
+        let root_value = source::parse(&root, bytes)?;
         check_version(&root, &root_value)?;
         by_name.insert(root.clone(), 0);
         contract.files.push(File {
@@ -77,13 +115,13 @@ impl Contract {
                     continue;
                 }
                 let from = contract.files[next].name.clone();
-                let name = source.join(&from, path).map_err(|m| {
+                let name = join(&from, path).map_err(|m| {
                     Diagnostic::error(&from, &pointer, format!("`$ref: {reference}`: {m}"))
                 })?;
                 if by_name.contains_key(&name) {
                     continue;
                 }
-                let bytes = source.read(&name).map_err(|mut d| {
+                let bytes = read(&name).map_err(|mut d| {
                     d.message = format!("`$ref: {reference}` from {from}#{pointer}: {}", d.message);
                     d
                 })?;
