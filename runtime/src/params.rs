@@ -175,7 +175,12 @@ pub fn check_string(
         )));
     }
     if let Some(p) = pattern {
-        let re = regex::Regex::new(p)
+        // OpenAPI patterns are ECMA-262, where `\d` and `\w` are ASCII: compile without Unicode
+        // classes, unless the pattern itself needs Unicode (non-ASCII literals).
+        let re = regex::RegexBuilder::new(p)
+            .unicode(false)
+            .build()
+            .or_else(|_| regex::Regex::new(p))
             .map_err(|e| InvalidValue(format!("pattern `{p}` cannot be checked: {e}")))?;
         if !re.is_match(value) {
             return Err(InvalidValue(format!("`{value}` does not match `{p}`")));
@@ -200,5 +205,8 @@ mod tests {
         assert!(check_string("0123456789", Some("^0[0-9]{9}$"), None, None).is_ok());
         assert!(check_string("123", Some("^0[0-9]{9}$"), None, None).is_err());
         assert!(check_string("ab", None, Some(3), None).is_err());
+        // ECMA-262 `\d` is ASCII only: Arabic-Indic digits do not match.
+        assert!(check_string("\u{661}\u{662}\u{663}", Some(r"^\d{3}$"), None, None).is_err());
+        assert!(check_string("café", Some("^caf.$"), None, None).is_ok());
     }
 }

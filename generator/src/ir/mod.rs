@@ -72,6 +72,7 @@ impl Api {
             }
         }
         let operations = operation::operations(c, &mut types)?;
+        break_alias_cycles(&mut types);
         Ok(Api {
             title,
             version,
@@ -91,4 +92,23 @@ fn base_path_of(url: &str) -> String {
         None => url,
     };
     path.trim_end_matches('/').to_owned()
+}
+
+/// `A = allOf[B]`, `B = allOf[A]` would be `type A = B; type B = A;`, which does not compile: such
+/// a cycle says nothing about the data, so its members become plain JSON.
+fn break_alias_cycles(types: &mut TypeSpace) {
+    for start in 0..types.defs.len() {
+        let mut seen = vec![start];
+        let mut current = start;
+        while let TypeKind::Alias(Ty::Named(next)) = &types.defs[current].kind {
+            if seen.contains(next) {
+                for id in seen {
+                    types.defs[id].kind = TypeKind::Alias(Ty::Json);
+                }
+                break;
+            }
+            seen.push(*next);
+            current = *next;
+        }
+    }
 }

@@ -15,6 +15,8 @@ const KEYWORDS: &[&str] = &[
 
 /// Names reserved for what every generated crate defines.
 const RESERVED_TYPES: &[&str] = &[
+    "Serialize",
+    "Deserialize",
     "Client",
     "Error",
     "ApiResponse",

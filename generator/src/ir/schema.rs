@@ -196,6 +196,16 @@ impl TypeSpace {
         {
             return Ok(enum_kind(values));
         }
+        // `allOf: [ $ref ]` / `oneOf: [ $ref ]` with nothing beside it only wraps a reference
+        // (often to attach a description or `nullable`): it is that type.
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some([_]) = v.get(key).and_then(Value::as_array).map(Vec::as_slice)
+                && v.get("properties").is_none()
+            {
+                let only = loc.child(key).child("0");
+                return Ok(TypeKind::Alias(self.ty(c, &only, name)?));
+            }
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(alts) = v.get(key).and_then(Value::as_array) {
                 return self.union(c, loc, v, key, alts.len(), name);
@@ -298,6 +308,10 @@ impl TypeSpace {
         let patch = self.merge_patch.contains(loc);
         let mut fields = Vec::new();
         let mut names = Names::default();
+        if additional.is_some() {
+            // The map of extra properties is emitted under this name.
+            names.claim("additional_properties");
+        }
         for (json, prop) in props {
             let (resolved, value) = c.resolve(&prop)?;
             let read_only = value
