@@ -189,7 +189,7 @@ impl Contract {
         };
         let loc = Loc {
             file,
-            pointer: pointer.to_owned(),
+            pointer: percent_decode(pointer),
         };
         if self.get(&loc).is_none() {
             return Err(self
@@ -225,6 +225,32 @@ impl Contract {
             current = self.ref_target(&current, reference)?;
         }
     }
+}
+
+/// A `$ref` is a URI: its fragment may be percent-encoded (`~1users~1%7Bid%7D`).
+fn percent_decode(pointer: &str) -> String {
+    if !pointer.contains('%') {
+        return pointer.to_owned();
+    }
+    let bytes = pointer.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| pointer.to_owned())
 }
 
 fn display_pointer(p: &str) -> String {
