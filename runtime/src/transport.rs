@@ -159,9 +159,6 @@ fn classify(
         }
         return K::ConnectionClosed;
     }
-    if error.is_connect() {
-        return K::Other;
-    }
     K::Other
 }
 
