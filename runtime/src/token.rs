@@ -588,7 +588,7 @@ pub fn decode_token_answer(
     };
     if !(200..300).contains(&status) {
         let Ok(err) = serde_json::from_slice::<OAuthErrorBody>(body) else {
-            return Err(invalid(crate::error::excerpt(body, 200)));
+            return Err(invalid(redacted_excerpt(body)));
         };
         let code = OAuthErrorCode::parse(&err.error);
         let hint = match &code {
@@ -634,6 +634,42 @@ pub fn decode_token_answer(
             .scope
             .map(|s| s.split_whitespace().map(str::to_owned).collect()),
     })
+}
+
+/// An excerpt of a token endpoint's answer for an error message, with what may be a credential
+/// taken out: the string values of JSON fields named like `access_token`, `refresh_token`,
+/// `client_assertion`, `password` or `secret`, and anything shaped like a JWT (`eyJ…`).
+fn redacted_excerpt(body: &[u8]) -> String {
+    fn redact(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    let key = key.to_ascii_lowercase();
+                    let secret = ["token", "assertion", "password", "secret"]
+                        .iter()
+                        .any(|s| key.contains(s));
+                    if secret && v.is_string() {
+                        *v = serde_json::Value::String("[redacted]".into());
+                    } else {
+                        redact(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact(&mut value);
+            crate::error::excerpt(value.to_string().as_bytes(), 200)
+        }
+        Err(_) => crate::error::excerpt(body, 200),
+    };
+    static JWT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"eyJ[A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]*)*").expect("a valid regex")
+    });
+    JWT.replace_all(&text, "[redacted]").into_owned()
 }
 
 /// An issuer identifier as a string, without the trailing slash `Url` adds to a bare origin.
@@ -737,6 +773,31 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("token_type `mac`"), "{e}");
         assert!(!e.to_string().contains("secret-token-value"), "{e}");
+    }
+
+    /// Found by `cargo xtask fuzz` (runtime_decoding): a 503 whose body is a token response
+    /// without `token_type` showed the token in the error's excerpt of the body.
+    #[test]
+    fn fuzz_a_non_oauth_error_body_never_shows_a_token() {
+        let body =
+            br#"{"access_token":"eyJhbGciOiJSUzI1minissgSconbmF0dXJl","tokdn_type":"be~arer"}"#;
+        let e = decode_token_answer(ENDPOINT, 503, body).unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            !shown.contains("eyJhbGciOiJSUzI1minissgSconbmF0dXJl"),
+            "{shown}"
+        );
+        assert!(shown.contains(r#""tokdn_type":"be~arer""#), "{shown}");
+        // Not JSON: a JWT-shaped run is still taken out; the rest of the body stays.
+        let body = b"<pre>access_token=eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjF9.c2ln for client</pre>";
+        let shown = decode_token_answer(ENDPOINT, 500, body)
+            .unwrap_err()
+            .to_string();
+        assert!(!shown.contains("eyJhbGciOiJSUzI1NiJ9"), "{shown}");
+        assert!(
+            shown.contains("access_token=[redacted] for client"),
+            "{shown}"
+        );
     }
 
     #[test]

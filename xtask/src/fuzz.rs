@@ -35,7 +35,7 @@ struct Run {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let root = std::path::absolute(crate::generate::workspace_root())?;
+    let root = std::fs::canonicalize(crate::generate::workspace_root())?;
     let targets: Vec<&'static str> = match &args.target {
         Some(name) => vec![
             *TARGETS
@@ -197,7 +197,9 @@ fn fuzz(root: &Path, target: &'static str, corpus: &Path, seconds: u64) -> Resul
         {
             executions = Some(n);
         }
-        let progress = line.starts_with('#') || line.starts_with(char::is_whitespace);
+        let progress = line.starts_with('#')
+            || line.starts_with(char::is_whitespace)
+            || line.starts_with("Loaded ");
         if !progress || line.contains("pulse") || line.contains("DONE") {
             eprintln!("{line}");
         }
