@@ -4,10 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench_gen;
 mod corpus;
 mod demo;
 mod generate;
 mod publish;
+mod synth;
 
 #[derive(Parser)]
 #[command(about = "bcss-rest project tasks", long_about = None)]
@@ -39,6 +41,15 @@ enum Command {
         /// The corpus folder (default: ../shared/corpus).
         dir: Option<std::path::PathBuf>,
     },
+    /// Write a synthetic, seeded, deterministic OpenAPI 3.0.3 contract of CBSS shape.
+    ///
+    /// Example: `cargo xtask synth --ops 100 --schemas 50 --out /tmp/synth.yaml [--seed 1] [--format json]`
+    Synth(synth::Args),
+    /// Growth bench of the generator: per size, load / IR / emit times against the parse floor,
+    /// generated lines, peak memory and `cargo check` time; then the fitted growth exponent.
+    ///
+    /// Example: `cargo xtask bench-gen --sizes 10,100,1000,5000 --check-up-to 1000`
+    BenchGen(bench_gen::Args),
     /// Package (with --dry-run) or publish bcss-runtime and every generated client crate.
     ///
     /// Example: `cargo xtask publish --dry-run`
@@ -63,6 +74,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Corpus { dir } => corpus::run(dir),
         Command::Publish { dry_run } => publish::run(dry_run),
+        Command::Synth(args) => synth::run(args),
+        Command::BenchGen(args) => bench_gen::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

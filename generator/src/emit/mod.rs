@@ -98,31 +98,45 @@ pub fn emit(
     annex: Option<&Annex>,
     options: &EmitOptions,
 ) -> Result<GeneratedCrate, Diagnostic> {
+    // The two big files are rendered on two threads (token streams are not `Send`: each thread
+    // builds its own); their parse, print and rustfmt dominate the cost of a large contract.
+    let (types_rs, rest) = std::thread::scope(|scope| {
+        let types =
+            scope.spawn(|| render("src/types.rs", types::emit(&api.types), options.rustfmt));
+        let rest = (|| -> Result<_, Diagnostic> {
+            Ok([
+                (
+                    "src/operations.rs",
+                    render(
+                        "src/operations.rs",
+                        client::emit_operations(api),
+                        options.rustfmt,
+                    )?,
+                ),
+                (
+                    "src/client.rs",
+                    render(
+                        "src/client.rs",
+                        client::emit_client(api, annex),
+                        options.rustfmt,
+                    )?,
+                ),
+                (
+                    "src/lib.rs",
+                    render("src/lib.rs", lib_rs(api, annex, options), options.rustfmt)?,
+                ),
+            ])
+        })();
+        let types = types
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (types, rest)
+    });
     let mut files = BTreeMap::new();
-    files.insert(
-        "src/types.rs".into(),
-        render("src/types.rs", types::emit(&api.types), options.rustfmt)?,
-    );
-    files.insert(
-        "src/client.rs".into(),
-        render(
-            "src/client.rs",
-            client::emit_client(api, annex),
-            options.rustfmt,
-        )?,
-    );
-    files.insert(
-        "src/operations.rs".into(),
-        render(
-            "src/operations.rs",
-            client::emit_operations(api),
-            options.rustfmt,
-        )?,
-    );
-    files.insert(
-        "src/lib.rs".into(),
-        render("src/lib.rs", lib_rs(api, annex, options), options.rustfmt)?,
-    );
+    files.insert("src/types.rs".into(), types_rs?);
+    for (name, text) in rest? {
+        files.insert(name.into(), text);
+    }
     files.insert("Cargo.toml".into(), cargo_toml(api, options));
     files.insert("README.md".into(), readme(api, annex, options));
     Ok(GeneratedCrate { files })

@@ -37,14 +37,15 @@ impl Api {
     /// Builds the IR.
     pub fn from_contract(c: &Contract) -> Result<Api, Diagnostic> {
         let root = c.root();
-        let doc = c.get(&root).cloned().unwrap_or_default();
-        let info = doc.get("info").cloned().unwrap_or_default();
+        // Borrowed, never cloned: a large contract is megabytes of values.
+        let doc = c.get(&root).unwrap_or(&Value::Null);
+        let info = doc.get("info").unwrap_or(&Value::Null);
         let text = |v: &Value, k: &str| {
             v.get(k)
                 .and_then(Value::as_str)
                 .map(|s| s.trim().to_owned())
         };
-        let title = text(&info, "title").ok_or_else(|| {
+        let title = text(info, "title").ok_or_else(|| {
             c.error(&root.child("info"), "no `info.title`")
                 .hint("the title names the API")
         })?;
@@ -76,7 +77,7 @@ impl Api {
         Ok(Api {
             title,
             version,
-            description: text(&info, "description"),
+            description: text(info, "description"),
             base_path,
             types,
             operations,

@@ -135,13 +135,12 @@ pub fn operations(c: &Contract, types: &mut TypeSpace) -> Result<Vec<Operation>,
             continue; // `x-` extensions
         }
         let (item_loc, item) = c.resolve(&paths.child(&path))?;
-        let item = item.clone();
         for method in METHODS {
             if item.get(method).is_none() {
                 continue;
             }
             let op_loc = item_loc.child(method);
-            let op = c.get(&op_loc).cloned().unwrap_or_default();
+            let op = c.get(&op_loc).unwrap_or(&Value::Null);
             let id = op
                 .get("operationId")
                 .and_then(Value::as_str)
@@ -269,7 +268,6 @@ fn params(
         };
         for i in 0..items.len() {
             let (loc, p) = c.resolve(&list.child(&i.to_string()))?;
-            let p = p.clone();
             let name = p
                 .get("name")
                 .and_then(Value::as_str)
@@ -304,7 +302,7 @@ fn params(
             let param = Param {
                 rust: String::new(),
                 legal_context: name.eq_ignore_ascii_case("legalcontext"),
-                doc: doc_of(&p),
+                doc: doc_of(p),
                 name,
                 location,
                 ty,
@@ -352,7 +350,6 @@ fn body(
         return Ok(None);
     }
     let (loc, rb) = c.resolve(&at)?;
-    let rb = rb.clone();
     let Some(Value::Object(content)) = rb.get("content") else {
         return Err(c.error(&loc, "request body without `content`"));
     };
@@ -425,7 +422,6 @@ fn answers(
     codes.sort();
     for (status, key) in codes {
         let (loc, r) = c.resolve(&responses.child(&key))?;
-        let r = r.clone();
         let ty = match r.get("content").and_then(Value::as_object) {
             None => None,
             Some(content) => {
@@ -449,7 +445,7 @@ fn answers(
             status: Some(status),
             name: status_name(status),
             ty,
-            doc: doc_of(&r),
+            doc: doc_of(r),
         });
     }
     Ok(out)

@@ -71,17 +71,16 @@ impl TypeSpace {
             self.ty(c, loc, name)?;
             return Ok(());
         }
-        let value = value.clone();
         let id = self.defs.len();
         let rust = self.names.claim(&pascal(name));
         self.by_loc.insert(target.clone(), id);
         self.defs.push(TypeDef {
             name: rust.clone(),
-            doc: doc_of(&value),
+            doc: doc_of(value),
             kind: TypeKind::Alias(Ty::Json),
             loc: target.clone(),
         });
-        let ty = self.primitive(c, &target, &value, &rust)?;
+        let ty = self.primitive(c, &target, value, &rust)?;
         self.defs[id].kind = TypeKind::Alias(ty);
         Ok(())
     }
@@ -100,9 +99,9 @@ impl TypeSpace {
             .next()
             .map(|t| t.replace("~1", "/").replace("~0", "~"))
             .unwrap_or_default();
-        let value = c.get(target).cloned().unwrap_or_default();
+        let value = c.get(target).unwrap_or(&Value::Null);
         // Primitive definitions without constraints stay primitives (no wrapper type).
-        if !needs_def(&value) {
+        if !needs_def(value) {
             return self.inline(c, target, &name);
         }
         self.define(c, target, &pascal(&name))
@@ -110,14 +109,14 @@ impl TypeSpace {
 
     /// A schema written in place.
     fn inline(&mut self, c: &Contract, loc: &Loc, hint: &str) -> Result<Ty, Diagnostic> {
-        let value = c.get(loc).cloned().unwrap_or_default();
-        if needs_def(&value) {
+        let value = c.get(loc).unwrap_or(&Value::Null);
+        if needs_def(value) {
             if let Some(id) = self.by_loc.get(loc) {
                 return Ok(Ty::Named(*id));
             }
             return self.define(c, loc, &pascal(hint));
         }
-        self.primitive(c, loc, &value, hint)
+        self.primitive(c, loc, value, hint)
     }
 
     fn primitive(
@@ -171,15 +170,15 @@ impl TypeSpace {
     fn define(&mut self, c: &Contract, loc: &Loc, name: &str) -> Result<Ty, Diagnostic> {
         let id = self.defs.len();
         let name = self.names.claim(name);
-        let value = c.get(loc).cloned().unwrap_or_default();
+        let value = c.get(loc).unwrap_or(&Value::Null);
         self.by_loc.insert(loc.clone(), id);
         self.defs.push(TypeDef {
             name: name.clone(),
-            doc: doc_of(&value),
+            doc: doc_of(value),
             kind: TypeKind::Alias(Ty::Json),
             loc: loc.clone(),
         });
-        let kind = self.kind(c, loc, &value, &name)?;
+        let kind = self.kind(c, loc, value, &name)?;
         self.defs[id].kind = kind;
         Ok(Ty::Named(id))
     }
@@ -252,9 +251,9 @@ impl TypeSpace {
         names.claim("Other");
         for i in 0..count {
             let alt = loc.child(key).child(&i.to_string());
-            let raw = c.get(&alt).cloned().unwrap_or_default();
+            let raw = c.get(&alt).unwrap_or(&Value::Null);
             let ty = self.ty(c, &alt, &format!("{name}Variant{i}"))?;
-            let reference = str_of(&raw, "$ref").map(str::to_owned);
+            let reference = str_of(raw, "$ref").map(str::to_owned);
             let base = match (&ty, &reference) {
                 (_, Some(r)) => r.rsplit('/').next().unwrap_or("Variant").to_owned(),
                 (Ty::Named(id), None) => self.defs[*id].name.clone(),
