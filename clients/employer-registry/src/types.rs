@@ -322,7 +322,7 @@ impl std::str::FromStr for AddressCountryCode {
     }
 }
 /// An establishment unit of an employer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Establishment {
     /// Absolute URI of the linked resource (http or https).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,29 +399,23 @@ impl std::str::FromStr for EstablishmentActivityCodesItem {
     }
 }
 /// How to reach an establishment unit: an e-mail address, a phone number, or both (a value may match both alternatives).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ContactPoint {
-    EmailContact(crate::types::EmailContact),
-    PhoneContact(crate::types::PhoneContact),
-    /// An alternative this client does not know, kept as JSON.
-    Other(serde_json::Value),
-}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmailContact {
-    pub email: String,
-}
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PhoneContact {
+pub struct ContactPoint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Phone number in E.164 format, e.g. `+3292000000`.
-    #[serde(rename = "phoneNumber")]
-    pub phone_number: crate::types::PhoneContactPhoneNumber,
+    #[serde(
+        rename = "phoneNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_number: Option<crate::types::ContactPointPhoneNumber>,
 }
 /// Phone number in E.164 format, e.g. `+3292000000`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct PhoneContactPhoneNumber(String);
-impl PhoneContactPhoneNumber {
+pub struct ContactPointPhoneNumber(String);
+impl ContactPointPhoneNumber {
     /// Checks the value against the contract's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
         let value = value.into();
@@ -433,14 +427,24 @@ impl PhoneContactPhoneNumber {
         &self.0
     }
 }
-impl std::str::FromStr for PhoneContactPhoneNumber {
+impl std::str::FromStr for ContactPointPhoneNumber {
     type Err = bcss_runtime::types::InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::new(s)
     }
 }
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailContact {
+    pub email: String,
+}
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneContact {
+    /// Phone number in E.164 format, e.g. `+3292000000`.
+    #[serde(rename = "phoneNumber")]
+    pub phone_number: crate::types::ContactPointPhoneNumber,
+}
 /// One page of establishment units (paging properties inline, not through allOf).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EstablishmentCollection {
     pub items: Vec<crate::types::Establishment>,
     #[serde(rename = "self")]

@@ -205,13 +205,25 @@ impl TypeSpace {
                 return Ok(TypeKind::Alias(self.ty(c, &only, name)?));
             }
         }
+        // `anyOf` over objects means "one or more of these": a value may carry the properties of
+        // several alternatives at once, which an enum would drop. One struct with every
+        // alternative's properties, all optional, keeps them all.
+        if let Some(alts) = v.get("anyOf").and_then(Value::as_array)
+            && v.get("discriminator").is_none()
+            && all_objects(c, &loc.child("anyOf"), alts.len())
+        {
+            let parts: Vec<Loc> = (0..alts.len())
+                .map(|i| loc.child("anyOf").child(&i.to_string()))
+                .collect();
+            return self.object(c, loc, &parts, true, name);
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(alts) = v.get(key).and_then(Value::as_array) {
                 return self.union(c, loc, v, key, alts.len(), name);
             }
         }
         if v.get("properties").is_some() || v.get("allOf").is_some() {
-            return self.object(c, loc, name);
+            return self.object(c, loc, std::slice::from_ref(loc), false, name);
         }
         if schema_type(c, loc, v)? == Some("string") {
             return Ok(TypeKind::Newtype {
@@ -299,11 +311,25 @@ impl TypeSpace {
         })
     }
 
-    fn object(&mut self, c: &Contract, loc: &Loc, name: &str) -> Result<TypeKind, Diagnostic> {
+    /// A struct from the properties of `parts` (the schema itself, or `anyOf` alternatives, whose
+    /// properties are then all optional).
+    fn object(
+        &mut self,
+        c: &Contract,
+        loc: &Loc,
+        parts: &[Loc],
+        all_optional: bool,
+        name: &str,
+    ) -> Result<TypeKind, Diagnostic> {
         let mut props: Vec<(String, Loc)> = Vec::new();
         let mut required: BTreeSet<String> = BTreeSet::new();
         let mut additional: Option<Loc> = None;
-        collect_object(c, loc, &mut props, &mut required, &mut additional, 0)?;
+        for part in parts {
+            collect_object(c, part, &mut props, &mut required, &mut additional, 0)?;
+        }
+        if all_optional {
+            required.clear();
+        }
         let patch = self.merge_patch.contains(loc);
         let mut fields = Vec::new();
         let mut names = Names::default();
@@ -339,6 +365,15 @@ impl TypeSpace {
         };
         Ok(TypeKind::Struct { fields, additional })
     }
+}
+
+/// Whether each of the `count` alternatives under `at` is an object schema with properties.
+fn all_objects(c: &Contract, at: &Loc, count: usize) -> bool {
+    count > 1
+        && (0..count).all(|i| {
+            c.resolve(&at.child(&i.to_string()))
+                .is_ok_and(|(_, v)| v.get("properties").is_some() || v.get("allOf").is_some())
+        })
 }
 
 /// Gathers the properties of an object, merging `allOf` parts (first `$ref` = parent, Belgif).
