@@ -59,6 +59,12 @@ fn checked_in_clients_are_up_to_date() {
         for (file, content) in &generated.krate.files {
             let path = root().join("clients").join(client).join(file);
             let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            // `cargo xtask generate --all` needs xtask to build, and xtask builds a sample client:
+            // after a breaking runtime change, bless from here instead.
+            if std::env::var_os("BCSS_BLESS_CLIENTS").is_some() && on_disk != *content {
+                std::fs::write(&path, content).unwrap();
+                continue;
+            }
             assert!(
                 on_disk == *content,
                 "{} is stale: run `cargo xtask generate --all`",

@@ -13,20 +13,29 @@ use crate::response::ApiResponse;
 /// A `next` link is followed on this client's gateway only: its path and query are kept, its
 /// host is not — so a token is never sent to a host the configuration did not name. A `POST`
 /// (`…/query`) is repeated with the same body, as Belgif paged queries expect.
+/// `first` may already be an error (a LegalContext the annex refuses): the stream then yields
+/// that error and ends, without sending anything.
 pub fn follow<P>(
-    first: RequestBuilder,
+    first: Result<RequestBuilder, Error>,
     next_of: fn(&P) -> Option<String>,
 ) -> impl Stream<Item = Result<ApiResponse<P>, Error>>
 where
     P: DeserializeOwned,
 {
     futures_util::stream::try_unfold(Some(first), move |request| async move {
+        let request = match request {
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => return Err(e),
+            None => None,
+        };
         let Some(request) = request else {
             return Ok(None);
         };
         let again = request.clone();
         let page = request.send().await?.typed::<P>()?;
-        let next = next_of(&page).and_then(|link| again.follow_link(&link));
+        let next = next_of(&page)
+            .and_then(|link| again.follow_link(&link))
+            .map(Ok);
         Ok(Some((page, next)))
     })
 }

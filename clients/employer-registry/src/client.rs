@@ -64,7 +64,6 @@ impl Client {
                     "/employerRegistry/v1/health",
                 )
                 .without_token(),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Find employers by enterprise number
@@ -135,7 +134,6 @@ impl Client {
                     "/employerRegistry/v1/employers/{employerId}/establishments",
                 )
                 .path_param("employerId", &employer_id),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Get the internal organisation of an employer
@@ -158,7 +156,6 @@ impl Client {
                     "/employerRegistry/v1/employers/{employerId}/organizationUnits",
                 )
                 .path_param("employerId", &employer_id),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Subscribe to changes of an employer
@@ -186,7 +183,6 @@ impl Client {
                 )
                 .path_param("employerId", &employer_id)
                 .json(body),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// File a document about an employer
@@ -213,7 +209,6 @@ impl Client {
                 )
                 .path_param("employerId", &employer_id)
                 .multipart(form),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Download a document filed about an employer
@@ -238,7 +233,6 @@ impl Client {
                 )
                 .path_param("employerId", &employer_id)
                 .path_param("documentId", &document_id),
-            legal_context: self.legal_context.clone(),
         }
     }
 }

@@ -7,23 +7,15 @@ use bcss_runtime::{ApiResponse, Error};
 #[derive(Debug)]
 pub struct CheckHealth {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl CheckHealth {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `POST /employerRegistry/v1/employers/query` request: set optional parameters, then [`SearchEmployers::send`].
@@ -31,11 +23,10 @@ impl CheckHealth {
 #[derive(Debug)]
 pub struct SearchEmployers {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
     pub(crate) legal_context: Option<String>,
 }
 impl SearchEmployers {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<SearchEmployersResponse>, Error> {
         let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
@@ -79,7 +70,6 @@ pub enum SearchEmployersResponse {
 #[derive(Debug)]
 pub struct GetEmployer {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
     pub(crate) legal_context: Option<String>,
 }
 impl GetEmployer {
@@ -88,7 +78,7 @@ impl GetEmployer {
         self.legal_context = Some(value.into());
         self
     }
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Employer>, Error> {
         let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
@@ -116,8 +106,6 @@ impl GetEmployer {
 #[derive(Debug)]
 pub struct ListEstablishments {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl ListEstablishments {
     /// Keep only the units with at least one of these NACE-BEL 2008 activity codes (five digits).
@@ -143,9 +131,9 @@ impl ListEstablishments {
         self.request = self.request.query_param("pageSize", &value);
         self
     }
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::EstablishmentCollection>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
@@ -157,25 +145,10 @@ impl ListEstablishments {
     ) -> impl bcss_runtime::exports::futures_util::Stream<
         Item = Result<ApiResponse<crate::types::EstablishmentCollection>, Error>,
     > {
-        use bcss_runtime::exports::futures_util::StreamExt as _;
-        let checked = self.checked();
-        bcss_runtime::exports::futures_util::stream::once(async move { checked }).flat_map(
-            |first| match first {
-                Ok(request) => bcss_runtime::pages::follow(
-                    request,
-                    |page: &crate::types::EstablishmentCollection| page.next.clone(),
-                )
-                .left_stream(),
-                Err(e) => bcss_runtime::exports::futures_util::stream::once(async move { Err(e) })
-                    .right_stream(),
-            },
+        bcss_runtime::pages::follow(
+            Ok(self.request),
+            |page: &crate::types::EstablishmentCollection| page.next.clone(),
         )
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `GET /employerRegistry/v1/employers/{employerId}/organizationUnits` request: set optional parameters, then [`GetEmployersEmployerIdOrganizationUnits::send`].
@@ -183,23 +156,15 @@ impl ListEstablishments {
 #[derive(Debug)]
 pub struct GetEmployersEmployerIdOrganizationUnits {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl GetEmployersEmployerIdOrganizationUnits {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::OrganizationUnit>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `POST /employerRegistry/v1/employers/{employerId}/subscriptions` request: set optional parameters, then [`CreateSubscription::send`].
@@ -207,23 +172,15 @@ impl GetEmployersEmployerIdOrganizationUnits {
 #[derive(Debug)]
 pub struct CreateSubscription {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl CreateSubscription {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Subscription>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             201 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `POST /employerRegistry/v1/employers/{employerId}/documents` request: set optional parameters, then [`UploadDocument::send`].
@@ -231,23 +188,15 @@ impl CreateSubscription {
 #[derive(Debug)]
 pub struct UploadDocument {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl UploadDocument {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Document>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             201 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `GET /employerRegistry/v1/employers/{employerId}/documents/{documentId}/content` request: set optional parameters, then [`DownloadDocumentContent::send`].
@@ -255,13 +204,11 @@ impl UploadDocument {
 #[derive(Debug)]
 pub struct DownloadDocumentContent {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl DownloadDocumentContent {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<bcss_runtime::exports::bytes::Bytes>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => {
                 let body = response.body().clone();
@@ -269,11 +216,5 @@ impl DownloadDocumentContent {
             }
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }

@@ -67,7 +67,6 @@ impl Client {
                     "/socialStatus/v1/health",
                 )
                 .without_token(),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Search the social status of persons
@@ -153,7 +152,6 @@ impl Client {
                 )
                 .path_param("ssinRef", ssin_ref)
                 .json_as(body, "application/merge-patch+json"),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Request a status certificate for a person
@@ -207,7 +205,6 @@ impl Client {
                     "/socialStatus/v1/statusCertificateTasks/{taskId}",
                 )
                 .path_param("taskId", &task_id),
-            legal_context: self.legal_context.clone(),
         }
     }
     /// Get a status certificate
@@ -230,7 +227,6 @@ impl Client {
                     "/socialStatus/v1/statusCertificates/{certificateId}",
                 )
                 .path_param("certificateId", &certificate_id),
-            legal_context: self.legal_context.clone(),
         }
     }
 }

@@ -7,23 +7,15 @@ use bcss_runtime::{ApiResponse, Error};
 #[derive(Debug)]
 pub struct CheckHealth {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl CheckHealth {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `POST /socialStatus/v1/persons/query` request: set optional parameters, then [`SearchPersons::send`].
@@ -31,7 +23,6 @@ impl CheckHealth {
 #[derive(Debug)]
 pub struct SearchPersons {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
     pub(crate) legal_context: Option<String>,
 }
 impl SearchPersons {
@@ -45,7 +36,7 @@ impl SearchPersons {
         self.request = self.request.query_param("pageSize", &value);
         self
     }
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<ApiResponse<crate::types::PersonSocialStatusCollection>, Error> {
@@ -61,18 +52,9 @@ impl SearchPersons {
     ) -> impl bcss_runtime::exports::futures_util::Stream<
         Item = Result<ApiResponse<crate::types::PersonSocialStatusCollection>, Error>,
     > {
-        use bcss_runtime::exports::futures_util::StreamExt as _;
-        let checked = self.checked();
-        bcss_runtime::exports::futures_util::stream::once(async move { checked }).flat_map(
-            |first| match first {
-                Ok(request) => bcss_runtime::pages::follow(
-                    request,
-                    |page: &crate::types::PersonSocialStatusCollection| page.next.clone(),
-                )
-                .left_stream(),
-                Err(e) => bcss_runtime::exports::futures_util::stream::once(async move { Err(e) })
-                    .right_stream(),
-            },
+        bcss_runtime::pages::follow(
+            self.checked(),
+            |page: &crate::types::PersonSocialStatusCollection| page.next.clone(),
         )
     }
     /// The request to send, once the LegalContext is checked and placed.
@@ -92,7 +74,6 @@ impl SearchPersons {
 #[derive(Debug)]
 pub struct GetStatusHistory {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
     pub(crate) legal_context: Option<String>,
 }
 impl GetStatusHistory {
@@ -116,7 +97,7 @@ impl GetStatusHistory {
         self.legal_context = Some(value.into());
         self
     }
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<GetStatusHistoryResponse>, Error> {
         let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
@@ -160,8 +141,6 @@ pub enum GetStatusHistoryResponse {
 #[derive(Debug)]
 pub struct UpdateContactPreferences {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl UpdateContactPreferences {
     /// ETag of the version being updated; the update is refused with `412` when the resource has changed since.
@@ -169,19 +148,13 @@ impl UpdateContactPreferences {
         self.request = self.request.header_param("If-Match", value);
         self
     }
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::ContactPreferences>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// A `POST /socialStatus/v1/persons/statusCertificates` request: set optional parameters, then [`RequestStatusCertificate::send`].
@@ -189,11 +162,10 @@ impl UpdateContactPreferences {
 #[derive(Debug)]
 pub struct RequestStatusCertificate {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
     pub(crate) legal_context: Option<String>,
 }
 impl RequestStatusCertificate {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::StatusCertificateTask>, Error> {
         let response = self.checked()?.send_raw().await?;
         match response.status().as_u16() {
@@ -218,13 +190,11 @@ impl RequestStatusCertificate {
 #[derive(Debug)]
 pub struct GetStatusCertificateTask {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl GetStatusCertificateTask {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<GetStatusCertificateTaskResponse>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => {
                 let value = response.json()?;
@@ -236,12 +206,6 @@ impl GetStatusCertificateTask {
             }
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }
 /// The successful answers of `get_status_certificate_task`.
@@ -261,22 +225,14 @@ pub enum GetStatusCertificateTaskResponse {
 #[derive(Debug)]
 pub struct GetStatusCertificate {
     pub(crate) request: bcss_runtime::RequestBuilder,
-    #[allow(dead_code)]
-    pub(crate) legal_context: Option<String>,
 }
 impl GetStatusCertificate {
-    /// Sends the request (after checking the LegalContext against the partner annex).
+    /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::StatusCertificate>, Error> {
-        let response = self.checked()?.send_raw().await?;
+        let response = self.request.send_raw().await?;
         match response.status().as_u16() {
             200 => response.typed(),
             _ => Err(response.into_error()),
         }
-    }
-    /// The request to send, once the LegalContext is checked and placed.
-    fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-        #[allow(unused_mut)]
-        let mut request = self.request;
-        Ok(request)
     }
 }

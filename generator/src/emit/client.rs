@@ -103,6 +103,15 @@ pub fn emit_client(api: &Api, annex: Option<&Annex>) -> TokenStream {
     }
 }
 
+/// Whether the operation carries a LegalContext (a parameter, or a property of its body).
+fn has_legal_context(op: &Operation) -> bool {
+    op.params.iter().any(|p| p.legal_context)
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.legal_context_field.is_some())
+}
+
 fn builder_ident(op: &Operation) -> Ident {
     ident(&op.type_name)
 }
@@ -221,6 +230,7 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
             }
         }
     }
+    let lc_init = has_legal_context(op).then(|| quote!(legal_context: #legal_context,));
     let auth = if op.public {
         quote!(.without_token())
     } else {
@@ -234,7 +244,7 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
         pub fn #fn_name(&self, #(#args),*) -> crate::operations::#builder {
             crate::operations::#builder {
                 request: self.inner.request(bcss_runtime::exports::http::Method::#method, #path) #(#setup)* #auth #repeatable,
-                legal_context: #legal_context,
+                #lc_init
             }
         }
     }
@@ -293,11 +303,7 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
             .body
             .as_ref()
             .is_some_and(|b| b.legal_context_field.is_some());
-    let has_lc = lc_param.is_some()
-        || op
-            .body
-            .as_ref()
-            .is_some_and(|b| b.legal_context_field.is_some());
+    let has_lc = has_legal_context(op);
     let lc_setter = lc_param.map(|_| {
         quote! {
             /// The LegalContext of this call (default: the client's, from the partner annex).
@@ -321,18 +327,31 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
         }
     });
     let (output, decode, extra) = answers(op, api);
+    // Without a LegalContext there is nothing to check: the request goes as built.
+    let (checked, to_send) = if has_lc {
+        (quote!(self.checked()), quote!(self.checked()?))
+    } else {
+        (quote!(Ok(self.request)), quote!(self.request))
+    };
+    let lc_field = has_lc.then(|| quote!(pub(crate) legal_context: Option<String>,));
+    let checked_fn = has_lc.then(|| {
+        quote! {
+            /// The request to send, once the LegalContext is checked and placed.
+            fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
+                #lc_check
+                #[allow(unused_mut)]
+                let mut request = self.request;
+                #lc_apply
+                Ok(request)
+            }
+        }
+    });
     let pages = paged(op, api).map(|next| {
         let next = ident(&next);
         quote! {
             /// Every page of the collection, following the `next` links (Belgif `col-paging`).
             pub fn pages(self) -> impl bcss_runtime::exports::futures_util::Stream<Item = Result<ApiResponse<#output>, Error>> {
-                use bcss_runtime::exports::futures_util::StreamExt as _;
-                let checked = self.checked();
-                bcss_runtime::exports::futures_util::stream::once(async move { checked })
-                    .flat_map(|first| match first {
-                        Ok(request) => bcss_runtime::pages::follow(request, |page: &#output| page.#next.clone()).left_stream(),
-                        Err(e) => bcss_runtime::exports::futures_util::stream::once(async move { Err(e) }).right_stream(),
-                    })
+                bcss_runtime::pages::follow(#checked, |page: &#output| page.#next.clone())
             }
         }
     });
@@ -342,30 +361,21 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
         #[derive(Debug)]
         pub struct #builder {
             pub(crate) request: bcss_runtime::RequestBuilder,
-            #[allow(dead_code)]
-            pub(crate) legal_context: Option<String>,
+            #lc_field
         }
 
         impl #builder {
             #(#setters)*
             #lc_setter
 
-            /// Sends the request (after checking the LegalContext against the partner annex).
+            /// Sends the request.
             pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
-                let response = self.checked()?.send_raw().await?;
+                let response = #to_send.send_raw().await?;
                 #decode
             }
 
             #pages
-
-            /// The request to send, once the LegalContext is checked and placed.
-            fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
-                #lc_check
-                #[allow(unused_mut)]
-                let mut request = self.request;
-                #lc_apply
-                Ok(request)
-            }
+            #checked_fn
         }
 
         #extra
