@@ -562,11 +562,13 @@ impl TokenAnswer {
     /// When to refresh and when the token is dead, for a request sent at `sent_at`: `exp` has
     /// one-second granularity, so the token may die up to 1 s before `sent_at + lifetime`; the
     /// refresh starts `margin` before that (at most a third of the usable lifetime).
+    /// Lifetimes beyond a year are taken as a year (an `Instant` cannot hold `u64::MAX` seconds).
     pub fn deadlines(&self, sent_at: Instant, margin: Duration) -> (Instant, Instant) {
-        let usable = self
-            .lifetime
+        const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+        let lifetime = self.lifetime.min(MAX_LIFETIME);
+        let usable = lifetime
             .saturating_sub(Duration::from_secs(1))
-            .max(self.lifetime / 2);
+            .max(lifetime / 2);
         let margin = margin.min(usable / 3);
         (sent_at + usable - margin, sent_at + usable)
     }
@@ -798,6 +800,20 @@ mod tests {
             shown.contains("access_token=[redacted] for client"),
             "{shown}"
         );
+    }
+
+    /// Found while writing the runtime_decoding fuzz target (which now calls `deadlines`): a
+    /// huge `expires_in` overflowed `Instant + Duration`, a panic in the token fetch task.
+    #[test]
+    fn a_huge_expires_in_is_capped_not_a_panic() {
+        let body =
+            br#"{"access_token":"t","token_type":"Bearer","expires_in":18446744073709551615}"#;
+        let a = decode_token_answer(ENDPOINT, 200, body).unwrap();
+        assert_eq!(a.lifetime(), Duration::from_secs(u64::MAX));
+        let now = Instant::now();
+        let (refresh, expiry) = a.deadlines(now, Duration::from_secs(60));
+        assert!(now < refresh && refresh < expiry);
+        assert!(expiry - now <= Duration::from_secs(365 * 24 * 3600));
     }
 
     #[test]
