@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod bench_gen;
 mod corpus;
 mod demo;
+mod fuzz;
 mod generate;
 mod publish;
 mod synth;
@@ -58,6 +59,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Run the cargo-fuzz targets (`fuzz/`) for S seconds each on a seed corpus built from
+    /// `specs/` and `../shared/corpus/`; fails on a crash. Needs nightly and cargo-fuzz.
+    ///
+    /// Example: `cargo xtask fuzz --seconds 600 --target contract`
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
         Command::Publish { dry_run } => publish::run(dry_run),
         Command::Synth(args) => synth::run(args),
         Command::BenchGen(args) => bench_gen::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
