@@ -2,10 +2,10 @@
 //! diagnostic; none may panic.
 #![no_main]
 
+use bcss_codegen::Contract;
 use bcss_codegen::check::{self, UnauthorisedOperations};
 use bcss_codegen::emit::{self, EmitOptions, RuntimeDependency};
 use bcss_codegen::ir::Api;
-use bcss_codegen::Contract;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let name = if selector & 1 == 0 { "openapi.yaml" } else { "openapi.json" };
+    let name = if selector & 1 == 0 {
+        "openapi.yaml"
+    } else {
+        "openapi.json"
+    };
     let policy = if selector & 2 == 0 {
         UnauthorisedOperations::Fail
     } else {
