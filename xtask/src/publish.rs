@@ -20,9 +20,18 @@ pub fn run(dry_run: bool) -> Result<()> {
         println!("bcss-{client}: contract specs/{spec}, sha256 {sha}");
         packages.push(format!("bcss-{client}"));
     }
+    forget_stale_local_packages()?;
+    // The batch's temporary registry is reused between runs too, and Cargo never rebuilds a
+    // registry crate whose version it has built before: verify in a target dir of its own,
+    // without any earlier build of our crates.
+    let verify_dir = root.join("target/package-verify");
+    let _ = std::fs::remove_dir_all(verify_dir.join("package/tmp-registry"));
+    forget_builds_of_our_crates(&verify_dir.join("debug"))?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.arg(if dry_run { "package" } else { "publish" })
-        .current_dir(&root);
+        .current_dir(&root)
+        .arg("--target-dir")
+        .arg(&verify_dir);
     for p in &packages {
         cmd.args(["-p", p]);
     }
@@ -43,5 +52,62 @@ pub fn run(dry_run: bool) -> Result<()> {
         packages.len(),
         packages.join(", ")
     );
+    Ok(())
+}
+
+/// Packaging several crates together goes through a temporary local registry, whose sources
+/// Cargo extracts under `$CARGO_HOME/registry/src/-<hash>/` and never refreshes while the version
+/// stays the same: a later `cargo package` would verify the clients against an old runtime.
+/// Those extracted copies of our own crates are removed first.
+fn forget_stale_local_packages() -> Result<()> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    for kind in ["src", "cache"] {
+        let Ok(registries) = std::fs::read_dir(home.join("registry").join(kind)) else {
+            continue;
+        };
+        for registry in registries.flatten() {
+            // Local (path) registries are named `-<hash>`; crates.io's start with its host name.
+            if !registry.file_name().to_string_lossy().starts_with('-') {
+                continue;
+            }
+            for entry in std::fs::read_dir(registry.path())?.flatten() {
+                if entry.file_name().to_string_lossy().starts_with("bcss-") {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        std::fs::remove_dir_all(&path)?;
+                    } else {
+                        std::fs::remove_file(&path)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes the build artifacts and fingerprints of `bcss-*` crates under `profile_dir`.
+fn forget_builds_of_our_crates(profile_dir: &std::path::Path) -> Result<()> {
+    for sub in [".fingerprint", "deps", "build"] {
+        let Ok(entries) = std::fs::read_dir(profile_dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("bcss-")
+                || name.starts_with("bcss_")
+                || name.starts_with("libbcss_")
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path)?;
+                } else {
+                    std::fs::remove_file(&path)?;
+                }
+            }
+        }
+    }
     Ok(())
 }
