@@ -94,7 +94,8 @@ pub fn run(dir: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Every YAML or JSON file under `dir`, recursively.
+pub fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {

@@ -7,7 +7,7 @@
 //! Nothing is installed: cargo-fuzz and a nightly toolchain must be present.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -103,7 +103,7 @@ fn seed(root: &Path, target: &str, corpus: &Path) -> Result<usize> {
             let mut files = Vec::new();
             for dir in [root.join("specs"), root.join("../shared/corpus")] {
                 if dir.is_dir() {
-                    collect(&dir, &mut files)?;
+                    crate::corpus::collect(&dir, &mut files)?;
                 } else {
                     println!("(no {}: not used as seeds)", dir.display());
                 }
@@ -131,22 +131,6 @@ fn seed(root: &Path, target: &str, corpus: &Path) -> Result<usize> {
         std::fs::write(corpus.join(format!("seed-{:016x}", fnv1a(seed))), seed)?;
     }
     Ok(seeds.len())
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
