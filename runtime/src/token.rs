@@ -356,11 +356,15 @@ impl TokenProvider {
     /// The audience the next assertion will carry.
     pub async fn audience(&self) -> Result<String, TokenError> {
         let (endpoint, issuer) = self.resolve().await?;
-        Ok(match &self.inner.setup.options.audience {
+        Ok(self.audience_for(&endpoint, issuer))
+    }
+
+    fn audience_for(&self, endpoint: &Url, issuer: String) -> String {
+        match &self.inner.setup.options.audience {
             Audience::TokenEndpoint => endpoint.to_string(),
             Audience::Issuer => issuer,
             Audience::Literal(s) => s.clone(),
-        })
+        }
     }
 
     fn slot(&self, scopes: &ScopeSet) -> Arc<Slot> {
@@ -421,8 +425,8 @@ impl TokenProvider {
 
     async fn fetch(&self, scopes: &ScopeSet) -> Result<AccessToken, TokenError> {
         let setup = &self.inner.setup;
-        let (endpoint, _) = self.resolve().await?;
-        let audience = self.audience().await?;
+        let (endpoint, issuer) = self.resolve().await?;
+        let audience = self.audience_for(&endpoint, issuer);
         let assertion = ClientAssertion::sign(
             &setup.identity,
             &setup.client_id,
