@@ -54,9 +54,11 @@ pub fn apply(
                     "ask BCSS for the scope (and an updated annex), or generate with --skip-unauthorised to leave the operation out",
                 ));
             }
-            UnauthorisedOperations::Skip => {
-                warnings.push(c.warning(&op.loc, format!("{message}: left out")))
-            }
+            UnauthorisedOperations::Skip => warnings.push(c.warning(
+                &op.loc,
+                "unauthorised-operation",
+                format!("{message}: left out"),
+            )),
         }
     }
     api.operations = kept;

@@ -25,6 +25,10 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A short, stable kebab-case name of the kind of problem (`cookie-parameter`,
+    /// `openapi-3.1-keyword`…), empty when none was given. Reports group by it, and the corpus
+    /// gate records the kinds each contract yields, so a code never changes meaning.
+    pub code: &'static str,
 }
 
 impl Diagnostic {
@@ -40,6 +44,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
             hint: None,
+            code: "",
         }
     }
 
@@ -55,6 +60,12 @@ impl Diagnostic {
         }
     }
 
+    /// Names the kind of problem (see [`Diagnostic::code`]).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
     /// Adds what to do.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -68,7 +79,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}: {}", self.file)?;
+        write!(f, "{level}")?;
+        if !self.code.is_empty() {
+            write!(f, "[{}]", self.code)?;
+        }
+        write!(f, ": {}", self.file)?;
         if !self.pointer.is_empty() {
             write!(f, "#{}", self.pointer)?;
         }

@@ -280,6 +280,7 @@ fn params(
                 Some("cookie") => {
                     types.warnings.push(c.warning(
                         &loc,
+                        "cookie-parameter",
                         format!("cookie parameter `{name}` is not supported and is left out"),
                     ));
                     continue;

@@ -163,9 +163,9 @@ impl Contract {
         Diagnostic::error(self.file_name(loc.file), &loc.pointer, message)
     }
 
-    /// A warning diagnostic at `loc`.
-    pub fn warning(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.file_name(loc.file), &loc.pointer, message)
+    /// A warning diagnostic at `loc`, of kind `code` (see [`Diagnostic::code`]).
+    pub fn warning(&self, loc: &Loc, code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(self.file_name(loc.file), &loc.pointer, message).code(code)
     }
 
     /// Where a `$ref` written at `from` points.
