@@ -22,8 +22,12 @@ fn diagnose(spec: PathBuf) -> String {
 #[test]
 fn every_invalid_fixture_gets_a_precise_diagnostic() {
     let cases = [
-        ("swagger-2.0.yaml", "Swagger 2.0 is not supported"),
-        ("openapi-3.1.yaml", "OpenAPI 3.1.0 is not supported"),
+        ("swagger-1.2.yaml", "Swagger 1.2 is not supported"),
+        ("openapi-4.0.yaml", "OpenAPI 4.0.0 is not supported"),
+        (
+            "swagger-2.0-two-bodies.yaml",
+            "a second `in: body` parameter",
+        ),
         ("dangling-ref.yaml", "$ref"),
         ("ref-cycle", "cycle"),
         ("yaml-syntax-error.yaml", "invalid YAML at line"),

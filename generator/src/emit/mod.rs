@@ -276,6 +276,13 @@ fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
         .replace("@API_TITLE@", &api.title.replace('"', "'"))
         .replace("@API_VERSION@", &api.version.replace('"', "'"))
         .replace("@CONTRACT_SHA256@", &api.sha256)
+        .replace(
+            "@CONTRACT_LICENSE@\n",
+            &api.contract_license
+                .as_ref()
+                .map(|l| format!("contract-license = \"{}\"\n", l.replace(['"', '\\'], "'")))
+                .unwrap_or_default(),
+        )
         .replace("@GENERATOR_VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@RUNTIME_DEPENDENCY@", &runtime)
         .replace(

@@ -31,6 +31,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// SHA-256 of the root contract file.
     pub sha256: String,
+    /// `info.license.identifier` (SPDX, OpenAPI 3.1): the contract's own licence.
+    pub contract_license: Option<String>,
 }
 
 impl Api {
@@ -62,6 +64,8 @@ impl Api {
             .map(base_path_of)
             .unwrap_or_default();
         let mut types = TypeSpace::default();
+        // Loading's findings come first: the single sink of warnings is the type space.
+        types.warnings.extend(c.warnings().iter().cloned());
         types.merge_patch = operation::merge_patch_bodies(c)?;
         // Component schemas first, in contract order: they own the canonical names, and a
         // contract of building blocks (`paths: {}`) still yields its types.
@@ -82,6 +86,10 @@ impl Api {
             types,
             operations,
             sha256: c.sha256.clone(),
+            contract_license: info
+                .get("license")
+                .and_then(|l| text(l, "identifier"))
+                .filter(|s| !s.is_empty()),
         })
     }
 }

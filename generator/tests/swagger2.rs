@@ -1,0 +1,178 @@
+//! Swagger 2.0 contracts are converted to OpenAPI 3.0 when loaded: the client is the one their
+//! 3.0 equivalent gives, the annex applies to their OAuth2 scopes, and diagnostics name the place
+//! in the 2.0 document.
+
+use std::path::{Path, PathBuf};
+
+use bcss_codegen::{Generator, Severity};
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/swagger2")
+}
+
+fn generate(spec: &Path) -> bcss_codegen::Generated {
+    Generator::new(spec)
+        .annex(sample().join("annex.yaml"))
+        .crate_name("bcss-document-exchange")
+        .generate()
+        .unwrap_or_else(|d| panic!("{} generates: {d}", spec.display()))
+}
+
+#[test]
+fn swagger2_and_its_openapi3_equivalent_give_the_same_client() {
+    let from_2 = generate(&sample().join("swagger.yaml"));
+    let from_3 = generate(&sample().join("openapi.yaml"));
+    assert!(from_2.warnings.is_empty(), "{:?}", from_2.warnings);
+    assert!(from_3.warnings.is_empty(), "{:?}", from_3.warnings);
+    let names = |g: &bcss_codegen::Generated| g.krate.files.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&from_2), names(&from_3));
+    for (file, content) in &from_2.krate.files {
+        let other = &from_3.krate.files[file];
+        // The contract's hash differs, as it should.
+        let without_hash = |s: &str| {
+            s.lines()
+                .filter(|l| !l.starts_with("contract-sha256"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            without_hash(content),
+            without_hash(other),
+            "{file} differs between swagger.yaml and openapi.yaml"
+        );
+    }
+    let operations = &from_2.krate.files["src/client.rs"];
+    for op in [
+        "list_documents",
+        "send_document",
+        "upload_document_content",
+        "download_document_content",
+        "subscribe",
+    ] {
+        assert!(operations.contains(op), "{op} missing");
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const HEADER: &str = "swagger: '2.0'\ninfo: {title: demo, version: '1'}\nbasePath: /demo/v1\n";
+
+#[test]
+fn a_diagnostic_in_a_swagger2_document_names_the_original_pointer() {
+    let tmp = tempfile::tempdir().unwrap();
+    // An unknown type in a definition: the error names `definitions`, not `components/schemas`.
+    let spec = write(
+        tmp.path(),
+        "definition.yaml",
+        &format!(
+            "{HEADER}paths: {{}}\ndefinitions:\n  Notice:\n    type: object\n    properties:\n      priority: {{type: foo}}\n"
+        ),
+    );
+    let err = Generator::new(&spec).generate().unwrap_err();
+    assert_eq!(
+        err.pointer, "/definitions/Notice/properties/priority/type",
+        "{err}"
+    );
+    // A form field synthesised into a multipart body schema: the error names the parameter.
+    let spec = write(
+        tmp.path(),
+        "form.yaml",
+        &format!(
+            "{HEADER}paths:\n  /a:\n    post:\n      consumes: [multipart/form-data]\n      parameters:\n        - {{name: q, in: query, type: string}}\n        - {{name: file, in: formData, type: file}}\n        - {{name: size, in: formData, type: bar}}\n      responses:\n        '204': {{description: done}}\n"
+        ),
+    );
+    let err = Generator::new(&spec).generate().unwrap_err();
+    assert_eq!(
+        err.file,
+        spec.display().to_string().rsplit('/').next().unwrap()
+    );
+    assert_eq!(err.pointer, "/paths/~1a/post/parameters/2/type", "{err}");
+    // A conversion warning names the 2.0 keyword.
+    let spec = write(
+        tmp.path(),
+        "tsv.yaml",
+        &format!(
+            "{HEADER}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: ids, in: query, type: array, items: {{type: string}}, collectionFormat: tsv}}\n      responses:\n        '200': {{description: done}}\n"
+        ),
+    );
+    let generated = Generator::new(&spec).generate().unwrap();
+    let w = &generated.warnings[0];
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.code, "tsv-collection-format");
+    assert_eq!(w.pointer, "/paths/~1a/get/parameters/0/collectionFormat");
+}
+
+#[test]
+fn the_annex_scope_check_applies_to_swagger2_oauth2_scopes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let annex = write(
+        tmp.path(),
+        "annex.yaml",
+        "api: documentExchange\nclientId: {test: partner}\nscopes: ['scope:cbss:api:documentExchange:consult']\nlegalContexts: [DOCUMENTS:CONSULTATION]\nintegrationControls: none\n",
+    );
+    for spec in ["swagger.yaml", "openapi.yaml"] {
+        let spec = sample().join(spec);
+        let err = Generator::new(&spec).annex(&annex).generate().unwrap_err();
+        assert!(err.to_string().contains("does not grant"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("scope:cbss:api:documentExchange:update"),
+            "{err}"
+        );
+        let generated = Generator::new(&spec)
+            .annex(&annex)
+            .skip_unauthorised()
+            .generate()
+            .unwrap();
+        let left_out: Vec<&str> = generated
+            .warnings
+            .iter()
+            .filter(|w| w.code == "unauthorised-operation")
+            .map(|w| w.pointer.as_str())
+            .collect();
+        assert_eq!(
+            left_out,
+            [
+                "/paths/~1documents/post",
+                "/paths/~1documents~1{documentId}~1content/put",
+                "/paths/~1subscriptions/post"
+            ],
+            "{}",
+            spec.display()
+        );
+        let client = &generated.krate.files["src/client.rs"];
+        assert!(client.contains("fn list_documents"));
+        assert!(!client.contains("fn send_document"));
+    }
+}
+
+#[test]
+fn the_ebox_federation_contract_keeps_its_oauth2_scopes() {
+    // A public Swagger 2.0 contract (read-only corpus beside the repository, when present).
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../shared/corpus/bcss/ebox-enterprise/documentation-site/static/openapi/ebox-federation-1.3.yaml",
+    );
+    if !spec.is_file() {
+        return;
+    }
+    let contract = bcss_codegen::Contract::load(&spec).unwrap();
+    let scopes = contract
+        .get(&bcss_codegen::load::Loc {
+            file: 0,
+            pointer: "/components/securitySchemes/oauth2/flows/implicit/scopes".into(),
+        })
+        .and_then(|s| s.as_object())
+        .map(|s| s.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(
+        scopes,
+        [
+            "scope:documentmanagement:ebox:enterprise:federation-rest:registry",
+            "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
+        ]
+    );
+}
