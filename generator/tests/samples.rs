@@ -8,7 +8,17 @@ use bcss_codegen::Generator;
 const SAMPLES: &[(&str, &str)] = &[
     ("socialStatus", "social-status"),
     ("employerRegistry", "employer-registry"),
+    ("oas31", "oas31-sample"),
 ];
+
+/// The warnings a sample is written to get (by kind code).
+fn expected_warnings(spec: &str) -> &'static [&'static str] {
+    match spec {
+        // Its webhooks are not a client concern.
+        "oas31" => &["webhooks"],
+        _ => &[],
+    }
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -31,8 +41,10 @@ fn sample(spec: &str, client: &str) -> Generator {
 fn generated_code_of_every_sample_matches_its_snapshot() {
     for (spec, client) in SAMPLES {
         let generated = sample(spec, client).generate().unwrap();
-        assert!(
-            generated.warnings.is_empty(),
+        let codes: Vec<&str> = generated.warnings.iter().map(|w| w.code).collect();
+        assert_eq!(
+            codes,
+            expected_warnings(spec),
             "{spec}: {:?}",
             generated.warnings
         );

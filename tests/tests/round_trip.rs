@@ -62,11 +62,20 @@ fn employer_registry_cases() -> Vec<Case> {
     )
 }
 
+/// OpenAPI 3.1: type arrays with `null`, `const`, `$defs`, `null` alternatives of `anyOf`/`oneOf`.
+fn oas31_sample_cases() -> Vec<Case> {
+    cases!(bcss_oas31_sample:
+        HealthStatus, HealthStatusStatus, Person, Notice, NoticeKind, NoticeTitle, NoticeSummary,
+        NoticeLocation, Attachment, NoticeList,
+    )
+}
+
 /// The sample contracts: folder under `specs/` and the generated types of its client.
 fn samples() -> Vec<(&'static str, Vec<Case>)> {
     vec![
         ("socialStatus", social_status_cases()),
         ("employerRegistry", employer_registry_cases()),
+        ("oas31", oas31_sample_cases()),
     ]
 }
 
@@ -286,9 +295,14 @@ impl Bundler<'_> {
     fn convert(&mut self, loc: &Loc) -> Value {
         let value = self.c.get(loc).expect("a schema").clone();
         if let Some(r) = value.get("$ref").and_then(Value::as_str) {
-            // OpenAPI 3.0: siblings of `$ref` are ignored.
+            // Siblings of `$ref` are ignored, except `nullable` (the loader's reading of a 3.1
+            // `anyOf: [$ref, {type: 'null'}]`).
             let target = self.c.ref_target(loc, r).expect("a resolvable $ref");
-            return json!({"$ref": format!("#/$defs/{}", self.key(&target))});
+            let reference = json!({"$ref": format!("#/$defs/{}", self.key(&target))});
+            if value.get("nullable") == Some(&Value::Bool(true)) {
+                return json!({"anyOf": [{"type": "null"}, reference]});
+            }
+            return reference;
         }
         let Value::Object(map) = value else {
             return value;
@@ -301,6 +315,8 @@ impl Bundler<'_> {
                 | "externalDocs" | "deprecated" | "exclusiveMinimum" | "exclusiveMaximum" => {
                     continue;
                 }
+                // Definitions nested in a schema are bundled where they are referenced.
+                "$defs" => continue,
                 "properties" => Value::Object(
                     v.as_object()
                         .into_iter()
@@ -882,6 +898,7 @@ fn every_generated_type_is_listed() {
         // types.rs says the same (it is regenerated from the same IR; a stale one fails elsewhere).
         let crate_dir = match folder {
             "socialStatus" => "social-status",
+            "oas31" => "oas31-sample",
             _ => "employer-registry",
         };
         let text = std::fs::read_to_string(
@@ -910,7 +927,7 @@ fn valid_json_round_trips_through_every_generated_type() {
         |_, _| true,
         |_, case, validator, v| (case.round_trip)(v, validator),
     );
-    assert_eq!(tested, 24 + 37);
+    assert_eq!(tested, 24 + 37 + 10);
 }
 
 /// The first place where `after` lacks a property of `before` that the contract defines (unknown
@@ -1026,7 +1043,7 @@ fn unknown_enum_values_come_back_as_the_same_string() {
             Ok(())
         },
     );
-    assert_eq!(tested, 5 + 5);
+    assert_eq!(tested, 5 + 5 + 2);
 
     use bcss_employer_registry::types::UnresolvedEnterpriseNumberReason as Reason;
     use bcss_social_status::types::{PersonSocialStatus, SocialStatusCode};

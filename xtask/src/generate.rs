@@ -34,6 +34,7 @@ pub struct Args {
 pub const SAMPLES: &[(&str, &str)] = &[
     ("socialStatus", "social-status"),
     ("employerRegistry", "employer-registry"),
+    ("oas31", "oas31-sample"),
 ];
 
 pub fn run(args: Args) -> Result<()> {
