@@ -34,14 +34,11 @@ enum Command {
     ///
     /// Example: `cargo xtask generate --spec specs/socialStatus --annex specs/socialStatus/annex.yaml --out /tmp/social-status`
     Generate(generate::Args),
-    /// Generate and `cargo check` a client for every contract of a corpus; Swagger 2.0 and
-    /// OpenAPI 3.1 files must get a diagnostic.
+    /// Generate a client for every contract of a corpus, run `cargo clippy -- -D warnings` on
+    /// them all, and fail when an outcome differs from the reviewed expected-outcomes file.
     ///
-    /// Example: `cargo xtask corpus ../shared/corpus`
-    Corpus {
-        /// The corpus folder (default: ../shared/corpus).
-        dir: Option<std::path::PathBuf>,
-    },
+    /// Example: `cargo xtask corpus ../shared/corpus [--bless]`
+    Corpus(corpus::Args),
     /// Write a synthetic, seeded, deterministic OpenAPI 3.0.3 contract of CBSS shape.
     ///
     /// Example: `cargo xtask synth --ops 100 --schemas 50 --out /tmp/synth.yaml [--seed 1] [--format json]`
@@ -78,7 +75,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo { dir } => runtime.block_on(demo::run(dir)),
         Command::Generate(args) => generate::run(args),
-        Command::Corpus { dir } => corpus::run(dir),
+        Command::Corpus(args) => corpus::run(args),
         Command::Publish { dry_run } => publish::run(dry_run),
         Command::Synth(args) => synth::run(args),
         Command::BenchGen(args) => bench_gen::run(args),
