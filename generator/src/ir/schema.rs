@@ -687,3 +687,6 @@ fn consts_kind(base: Ty, values: &[serde_json::Number], v: &Value) -> TypeKind {
         .collect();
     TypeKind::Consts { base, values }
 }
+
+#[cfg(test)]
+mod tests;
