@@ -44,7 +44,11 @@ fn social_status_cases() -> Vec<Case> {
         PersonSocialStatusCollection, PersonSocialStatusDetail, StatusHistory, ContactPreferences,
         BelgianLanguage, ContactPreferencesPatch, ContactPreferencesPatchPreferredLanguage,
         StatusCertificateRequest, StatusCertificateTask, StatusCertificateTaskState,
-        StatusCertificate, HealthStatus,
+        StatusCertificate, HealthStatus, EmploymentEvidenceWorkingTimeRatio,
+        PensionEvidenceMonthlyAllowance, ContactPreferencesPatchEmail, CertificatePriority,
+        CertificateDelivery, CertificateDeliveryNotificationEmail, CertificateDeliveryOneOf,
+        DownloadDelivery, EBoxDelivery, CertificateDeliveryReport, CertificateDeliveryReportOneOf,
+        CertificateSignature,
     )
 }
 
@@ -185,7 +189,10 @@ impl Bundled {
         };
         let mut type_keys = BTreeMap::new();
         for def in &api.types.defs {
-            let mut key = b.key(&def.loc);
+            let mut key = match union_holder(&def.loc) {
+                Some((holder, which)) => b.union_key(&holder, which),
+                None => b.key(&def.loc),
+            };
             // A nullable schema's type models the value; the field that holds it says whether
             // `null` is allowed (`Option`, or `Option<Option<_>>` in a merge patch).
             if let Some(Value::Array(alts)) = b.defs[&key].get("anyOf")
@@ -250,6 +257,21 @@ impl Bundled {
     }
 }
 
+/// A union beside an object's properties is defined at `…/oneOf` (or `…/anyOf`) of the object:
+/// the holder's location and the keyword.
+fn union_holder(loc: &Loc) -> Option<(Loc, &'static str)> {
+    ["oneOf", "anyOf"].into_iter().find_map(|which| {
+        let pointer = loc.pointer.strip_suffix(&format!("/{which}"))?;
+        Some((
+            Loc {
+                file: loc.file,
+                pointer: pointer.to_owned(),
+            },
+            which,
+        ))
+    })
+}
+
 struct Bundler<'c> {
     c: &'c Contract,
     keys: HashMap<Loc, String>,
@@ -286,6 +308,20 @@ impl Bundler<'_> {
         }
         let converted = self.convert(&loc);
         self.defs.insert(key.clone(), converted);
+        key
+    }
+
+    /// The `$defs` key of the union `which` of the object at `holder`: its alternatives (and
+    /// discriminator) without the object's own properties.
+    fn union_key(&mut self, holder: &Loc, which: &str) -> String {
+        let object = self.key(holder);
+        let key = format!("{object}_{which}");
+        let schema = &self.defs[&object];
+        let union: Map<String, Value> = [which, "discriminator"]
+            .into_iter()
+            .filter_map(|k| Some((k.to_owned(), schema.get(k)?.clone())))
+            .collect();
+        self.defs.insert(key.clone(), Value::Object(union));
         key
     }
 
@@ -422,14 +458,16 @@ impl Gen<'_> {
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             return proptest::sample::select(values.clone()).boxed();
         }
+        // An object's properties beside a `oneOf`/`anyOf` (or in `allOf` parts) come first: the
+        // union's alternative is merged into it (see `object`).
+        if schema.get("allOf").is_some() || schema.get("properties").is_some() {
+            return self.object(schema, depth);
+        }
         if let Some(alts) = schema.get("oneOf").and_then(Value::as_array) {
             return self.one_of(schema, alts, depth);
         }
         if let Some(alts) = schema.get("anyOf").and_then(Value::as_array) {
             return self.any_of(alts, depth);
-        }
-        if schema.get("allOf").is_some() || schema.get("properties").is_some() {
-            return self.object(schema, depth);
         }
         match schema.get("type").and_then(Value::as_str) {
             Some("string") => string(schema),
@@ -503,7 +541,8 @@ impl Gen<'_> {
         prop_oneof![3 => Union::new(strategies), 1 => merged].boxed()
     }
 
-    /// The properties, `required` and `additionalProperties` of an object, `allOf` merged.
+    /// The properties, `required` and `additionalProperties` of an object, `allOf` merged, and
+    /// the `oneOf`/`anyOf` (with its discriminator) beside them or in a part.
     fn collect(
         &self,
         schema: &Value,
@@ -511,10 +550,11 @@ impl Gen<'_> {
         required: &mut BTreeSet<String>,
         additional: &mut Option<Value>,
         min: &mut usize,
+        unions: &mut Vec<Value>,
     ) {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
             let (_, target) = self.def(r);
-            return self.collect(target, props, required, additional, min);
+            return self.collect(target, props, required, additional, min, unions);
         }
         for part in schema
             .get("allOf")
@@ -522,7 +562,14 @@ impl Gen<'_> {
             .into_iter()
             .flatten()
         {
-            self.collect(part, props, required, additional, min);
+            self.collect(part, props, required, additional, min, unions);
+        }
+        let union: Map<String, Value> = ["oneOf", "anyOf", "discriminator"]
+            .into_iter()
+            .filter_map(|k| Some((k.to_owned(), schema.get(k)?.clone())))
+            .collect();
+        if union.contains_key("oneOf") || union.contains_key("anyOf") {
+            unions.push(Value::Object(union));
         }
         for (name, s) in schema
             .get("properties")
@@ -552,13 +599,23 @@ impl Gen<'_> {
         }
     }
 
-    /// Required properties, a random subset of the optional ones (none past [`MAX_DEPTH`]), and
-    /// then either map entries (`additionalProperties` schema) or unknown properties (evo-compat:
-    /// the types must ignore them).
+    /// Required properties, a random subset of the optional ones (none past [`MAX_DEPTH`]), the
+    /// properties of one alternative of each `oneOf`/`anyOf` found, and then either extra
+    /// properties the schema keeps (`additionalProperties`: a schema, `{}` or `true`; the round
+    /// trip must keep them) or unknown `zz…` properties (evo-compat: the types must ignore them).
     fn object(&self, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
-        let (mut props, mut required, mut additional, mut min) =
-            (Vec::new(), BTreeSet::new(), None, 0);
-        self.collect(schema, &mut props, &mut required, &mut additional, &mut min);
+        let (mut props, mut required, mut additional, mut min, mut unions) =
+            (Vec::new(), BTreeSet::new(), None, 0, Vec::new());
+        self.collect(
+            schema,
+            &mut props,
+            &mut required,
+            &mut additional,
+            &mut min,
+            &mut unions,
+        );
+        let alternatives: Vec<BoxedStrategy<Value>> =
+            unions.iter().map(|u| self.of(u, depth)).collect();
         let known: BTreeSet<String> = props.iter().map(|(n, _)| n.clone()).collect();
         let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = props
             .iter()
@@ -575,27 +632,33 @@ impl Gen<'_> {
                 }
             })
             .collect();
-        let extra: BoxedStrategy<Vec<(String, Value)>> = match &additional {
-            Some(Value::Bool(false)) => Just(Vec::new()).boxed(),
-            Some(s @ Value::Object(_)) if !s.as_object().unwrap().is_empty() => {
-                let known = known.clone();
-                proptest::collection::btree_map(
-                    "[a-zA-Z][a-zA-Z0-9_.-]{0,8}",
-                    self.of(s, depth),
-                    0..4,
-                )
+        let kept = |values: BoxedStrategy<Value>| {
+            let known = known.clone();
+            // Not `zz…`: `lost` checks that these come back.
+            proptest::collection::btree_map("[a-yA-Y][a-zA-Z0-9_.-]{0,8}", values, 0..4)
                 .prop_map(move |m| m.into_iter().filter(|(k, _)| !known.contains(k)).collect())
                 .boxed()
-            }
+        };
+        let extra: BoxedStrategy<Vec<(String, Value)>> = match &additional {
+            Some(Value::Bool(false)) => Just(Vec::new()).boxed(),
+            Some(Value::Bool(true)) => kept(any_json()),
+            Some(s @ Value::Object(_)) => kept(self.of(s, depth)),
             _ => proptest::collection::vec(("zz[a-zA-Z0-9]{1,6}", any_json()), 0..3).boxed(),
         };
-        (fields, extra)
+        (fields, extra, alternatives)
             .prop_filter(
                 "minProperties of the known properties",
-                move |(fields, _)| fields.iter().flatten().count() >= min,
+                move |(fields, _, _)| fields.iter().flatten().count() >= min,
             )
-            .prop_map(|(fields, extra)| {
-                object_of(fields.into_iter().flatten().chain(extra).collect())
+            .prop_map(|(fields, extra, alternatives)| {
+                let mut out = Map::new();
+                for alternative in alternatives {
+                    if let Value::Object(m) = alternative {
+                        out.extend(m);
+                    }
+                }
+                out.extend(fields.into_iter().flatten().chain(extra));
+                Value::Object(out)
             })
             .boxed()
     }
@@ -927,7 +990,7 @@ fn valid_json_round_trips_through_every_generated_type() {
         |_, _| true,
         |_, case, validator, v| (case.round_trip)(v, validator),
     );
-    assert_eq!(tested, 24 + 37 + 10);
+    assert_eq!(tested, 36 + 37 + 10);
 }
 
 /// The first place where `after` lacks a property of `before` that the contract defines (unknown
@@ -1069,7 +1132,8 @@ fn struct_fields(def: &bcss_codegen::ir::TypeDef) -> Option<&[bcss_codegen::ir::
         TypeKind::Struct {
             fields,
             additional: None,
-        } => Some(fields),
+            flattened,
+        } if flattened.is_empty() => Some(fields),
         _ => None,
     }
 }
@@ -1328,5 +1392,188 @@ fn localized_strings_keep_the_languages_the_runtime_type_names() {
     assert_eq!(
         serde_json::to_value(&s).unwrap(),
         json!({"nl": "Werknemer", "fr": "Travailleur salarié"})
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes of issue #8: defaults, required nullable fields, integer enums, extra properties,
+// unions beside properties, constrained formatted strings.
+
+fn certificate_request() -> Value {
+    json!({"ssin": "72021512380", "legalContext": "SOCIAL_WELFARE:INTEGRATION_INCOME",
+        "referenceDate": "2025-01-01", "language": "fr"})
+}
+
+#[test]
+fn a_missing_field_decodes_to_its_default_and_an_unset_one_is_not_sent() {
+    use bcss_social_status::types::{
+        CertificatePriority, CertificateSignature, EBoxDelivery, PersonsQuery,
+        StatusCertificateRequest,
+    };
+    // Missing → the contract's default: a literal (integer enum constant, bool, string).
+    let r: StatusCertificateRequest = serde_json::from_value(certificate_request()).unwrap();
+    assert_eq!(r.priority, Some(CertificatePriority::VALUE_1));
+    let q: PersonsQuery =
+        serde_json::from_value(json!({"ssins": ["85073003328"], "legalContext": "A"})).unwrap();
+    assert_eq!(q.include_evidence, Some(false));
+    let e: EBoxDelivery = serde_json::from_value(json!({"eBoxLanguage": "nl"})).unwrap();
+    assert_eq!(e.registered_mail, Some(false));
+    let s: CertificateSignature = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(s.algorithm.as_deref(), Some("PAdES-B-LT"));
+    // An explicit `null` is not a missing field: no default.
+    let mut with_null = certificate_request();
+    with_null["priority"] = Value::Null;
+    let r: StatusCertificateRequest = serde_json::from_value(with_null).unwrap();
+    assert_eq!(r.priority, None);
+    // A value the caller did not set is not sent: the server applies its own default.
+    let sent = serde_json::to_value(&r).unwrap();
+    assert_eq!(sent, certificate_request(), "nothing added: {sent}");
+    // A value that is set is sent as it is, the default one included.
+    let mut urgent = r.clone();
+    urgent.priority = Some(CertificatePriority::VALUE_2);
+    assert_eq!(serde_json::to_value(&urgent).unwrap()["priority"], json!(2));
+}
+
+#[test]
+fn a_required_nullable_field_decodes_null_and_needs_its_key() {
+    use bcss_social_status::types::StatusCertificate;
+    let certificate = json!({"certificateId": "c2b7e1d0-9f3a-4c58-8e6d-a1b2c3d4e5f6",
+        "ssin": "72021512380", "status": "unemployed", "referenceDate": "2025-01-01",
+        "issuedAt": "2025-03-14T10:15:12+01:00", "revokedAt": null});
+    let c: StatusCertificate = serde_json::from_value(certificate.clone()).unwrap();
+    assert_eq!(c.revoked_at, None);
+    // `None` is written as `null`: the key stays, as the contract requires.
+    assert_eq!(serde_json::to_value(&c).unwrap(), certificate);
+    let mut revoked = certificate.clone();
+    revoked["revokedAt"] = json!("2025-03-20T08:00:00+01:00");
+    let c: StatusCertificate = serde_json::from_value(revoked.clone()).unwrap();
+    assert!(c.revoked_at.is_some());
+    assert_eq!(serde_json::to_value(&c).unwrap(), revoked);
+    let mut missing = certificate;
+    missing.as_object_mut().unwrap().remove("revokedAt");
+    let err = serde_json::from_value::<StatusCertificate>(missing).unwrap_err();
+    assert!(err.to_string().contains("revokedAt"), "{err}");
+}
+
+#[test]
+fn unknown_integer_enum_values_survive() {
+    use bcss_social_status::types::{CertificatePriority, StatusCertificateRequest};
+    let mut runner = runner();
+    runner
+        .run(&any::<i32>(), |n| {
+            let p: CertificatePriority = serde_json::from_value(json!(n)).unwrap();
+            prop_assert_eq!(p, CertificatePriority(n));
+            prop_assert_eq!(serde_json::to_value(p).unwrap(), json!(n));
+            Ok(())
+        })
+        .unwrap();
+    let mut request = certificate_request();
+    request["priority"] = json!(7);
+    let r: StatusCertificateRequest = serde_json::from_value(request.clone()).unwrap();
+    assert_eq!(r.priority, Some(CertificatePriority(7)));
+    assert_eq!(serde_json::to_value(&r).unwrap(), request);
+    // Known values are the named constants; a value of another type is refused.
+    let known: CertificatePriority = serde_json::from_value(json!(3)).unwrap();
+    assert_eq!(known, CertificatePriority::VALUE_3);
+    assert!(serde_json::from_value::<CertificatePriority>(json!("3")).is_err());
+}
+
+#[test]
+fn extra_properties_survive_a_round_trip() {
+    use bcss_social_status::types::CertificateSignature;
+    let v = json!({"algorithm": "PAdES-B-LTA", "signedAt": "2025-03-14T10:15:11+01:00",
+        "signingCertificateSerial": "4c3a2f1e0d9b8a7c", "timestamp": {"tsa": "x", "at": 1},
+        "chain": [1, null, "two"], "big": 18446744073709551615_u64});
+    let s: CertificateSignature = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        s.additional_properties.keys().collect::<Vec<_>>(),
+        ["big", "chain", "signingCertificateSerial", "timestamp"]
+    );
+    assert_eq!(serde_json::to_value(&s).unwrap(), v);
+    // Built by a caller: the extra properties are sent beside the named ones.
+    let mut built = CertificateSignature {
+        algorithm: None,
+        signed_at: None,
+        additional_properties: Default::default(),
+    };
+    built
+        .additional_properties
+        .insert("policy".into(), json!("urn:oid:1.2"));
+    assert_eq!(
+        serde_json::to_value(&built).unwrap(),
+        json!({"policy": "urn:oid:1.2"})
+    );
+}
+
+#[test]
+fn a_union_beside_properties_keeps_both() {
+    use bcss_social_status::types::{
+        BelgianLanguage, CertificateDelivery, CertificateDeliveryOneOf, CertificateDeliveryReport,
+        CertificateDeliveryReportOneOf, DownloadDelivery, EBoxDelivery,
+    };
+    // `properties` beside `oneOf`.
+    let v = json!({"notificationEmail": "certificates@ocmw-gent.be", "retentionDays": 7});
+    let d: CertificateDelivery = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        d.notification_email.as_ref().map(|e| e.as_str()),
+        Some("certificates@ocmw-gent.be")
+    );
+    assert_eq!(
+        d.one_of,
+        CertificateDeliveryOneOf::DownloadDelivery(DownloadDelivery { retention_days: 7 })
+    );
+    assert_eq!(serde_json::to_value(&d).unwrap(), v);
+    let v = json!({"eBoxLanguage": "de", "registeredMail": true});
+    let d: CertificateDelivery = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(d.notification_email, None);
+    assert_eq!(
+        d.one_of,
+        CertificateDeliveryOneOf::EBoxDelivery(EBoxDelivery {
+            e_box_language: BelgianLanguage::De,
+            registered_mail: Some(true),
+        })
+    );
+    assert_eq!(serde_json::to_value(&d).unwrap(), v);
+    // An alternative this client does not know keeps its properties, beside the known ones.
+    let v = json!({"notificationEmail": "a@b.be", "courier": {"company": "bpost"}});
+    let d: CertificateDelivery = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        d.one_of,
+        CertificateDeliveryOneOf::Other(json!({"courier": {"company": "bpost"}}))
+    );
+    assert_eq!(serde_json::to_value(&d).unwrap(), v);
+    // A `oneOf` inside an `allOf` part.
+    let v = json!({"deliveredAt": "2025-03-14T10:15:12+01:00", "eBoxLanguage": "nl",
+        "registeredMail": false});
+    let r: CertificateDeliveryReport = serde_json::from_value(v.clone()).unwrap();
+    assert!(matches!(
+        r.one_of,
+        CertificateDeliveryReportOneOf::EBoxDelivery(_)
+    ));
+    assert_eq!(serde_json::to_value(&r).unwrap(), v);
+    // The struct's own required property is still required.
+    assert!(
+        serde_json::from_value::<CertificateDeliveryReport>(json!({"retentionDays": 1})).is_err()
+    );
+}
+
+#[test]
+fn constraints_on_formatted_strings_are_checked() {
+    use bcss_social_status::types::{
+        CertificateDeliveryNotificationEmail as Email, ContactPreferencesPatchEmail,
+        PensionEvidenceMonthlyAllowance as Allowance,
+    };
+    // `format: email` is text to the client: its `pattern` and `maxLength` are checked.
+    assert!(Email::new("certificates@ocmw-gent.be").is_ok());
+    assert!(Email::new("certificates@ocmw-gent.nl").is_err());
+    assert!(ContactPreferencesPatchEmail::new("a".repeat(250) + "@x.be").is_err());
+    assert!(ContactPreferencesPatchEmail::new("info@example.be").is_ok());
+    // `format: number` stays an exact decimal; the pattern is checked on its text.
+    assert!("1842.37".parse::<Allowance>().is_ok());
+    assert!("1842.3".parse::<Allowance>().is_err());
+    assert!("12.5e3".parse::<Allowance>().is_err());
+    assert_eq!(
+        "0.10".parse::<Allowance>().unwrap().value().as_str(),
+        "0.10"
     );
 }

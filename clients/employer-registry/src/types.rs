@@ -13,12 +13,21 @@ pub struct EmployerQuery {
     #[serde(rename = "legalContext")]
     pub legal_context: crate::types::LegalContext,
     /// Whether to include employers that ceased their activity.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "includeCeased",
-        default,
+        default = "EmployerQuery::default_include_ceased",
         skip_serializing_if = "Option::is_none"
     )]
     pub include_ceased: Option<bool>,
+}
+/// The contract's defaults, applied when a property is missing.
+impl EmployerQuery {
+    /// `false`
+    fn default_include_ceased() -> Option<bool> {
+        Some(false)
+    }
 }
 /// Number of an enterprise in the Crossroads Bank for Enterprises (CBE / KBO / BCE): ten digits starting with 0, without dots. The last two digits are a modulo-97 check of the first eight.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -91,6 +100,8 @@ pub enum EmployerStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmployerSummary {
     /// Absolute URI of the linked resource (http or https).
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Definitive or provisional number assigned by the National Social Security Office (NSSO / RSZ / ONSS) to each registered employer. Not personal data: it may appear in URLs.
@@ -203,6 +214,7 @@ pub struct Employer {
         skip_serializing_if = "Option::is_none"
     )]
     pub worker_count: Option<i32>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
@@ -325,6 +337,8 @@ impl std::str::FromStr for AddressCountryCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Establishment {
     /// Absolute URI of the linked resource (http or https).
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Number of an establishment unit (a site where an enterprise carries out activities) in the Crossroads Bank for Enterprises: ten digits starting with 2 to 8.
@@ -544,6 +558,8 @@ pub struct SubscriptionRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscription {
     /// Absolute URI of this resource (http or https).
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// Kind of change to be notified of. New values may be added.
@@ -559,6 +575,7 @@ pub struct Subscription {
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_email: Option<String>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(
         rename = "subscriptionId",
         default,
@@ -568,6 +585,7 @@ pub struct Subscription {
     /// Definitive or provisional number assigned by the National Social Security Office (NSSO / RSZ / ONSS) to each registered employer. Not personal data: it may appear in URLs.
     #[serde(rename = "employerId")]
     pub employer_id: i64,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at:
         Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
@@ -627,6 +645,8 @@ impl std::str::FromStr for DocumentMetadataTitle {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// Absolute URI of this resource (http or https).
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     #[serde(rename = "documentType")]

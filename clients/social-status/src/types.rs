@@ -41,12 +41,21 @@ pub struct PersonsQuery {
     )]
     pub reference_date: Option<bcss_runtime::exports::chrono::NaiveDate>,
     /// Whether to include the evidence of each status (`evidence`).
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "includeEvidence",
-        default,
+        default = "PersonsQuery::default_include_evidence",
         skip_serializing_if = "Option::is_none"
     )]
     pub include_evidence: Option<bool>,
+}
+/// The contract's defaults, applied when a property is missing.
+impl PersonsQuery {
+    /// `false`
+    fn default_include_evidence() -> Option<bool> {
+        Some(false)
+    }
 }
 /// Code of a legal context: the legal basis and purpose under which a partner is authorised to consult or update data. The allowed codes are listed per partner and per API in the partner annex; a request with a code outside that list is refused.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,6 +114,8 @@ pub struct PersonSocialStatus {
     /// Social Security Identification Number, issued by the National Register (for registered residents) or by CBSS (bis register). Eleven digits, kept as a string because it may start with zeros. The last two digits are a modulo-97 check, which the schema does not express: a value with a wrong check is rejected with an `invalidStructure` issue.
     pub ssin: bcss_runtime::types::Ssin,
     /// Opaque reference to the person, to use in the path of the other operations instead of the SSIN.
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "ssinRef", default, skip_serializing_if = "Option::is_none")]
     pub ssin_ref: Option<crate::types::PersonSocialStatusSsinRef>,
     /// Social-security status of a person:
@@ -129,6 +140,8 @@ pub struct PersonSocialStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<crate::types::StatusEvidence>,
     /// Absolute URI of the status history of the person.
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
@@ -211,7 +224,7 @@ pub struct EmploymentEvidence {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub working_time_ratio: Option<bcss_runtime::types::Decimal>,
+    pub working_time_ratio: Option<crate::types::EmploymentEvidenceWorkingTimeRatio>,
 }
 /// Number of the joint committee (paritair comité / commission paritaire) of the employment, e.g. `118` or `200`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -235,6 +248,38 @@ impl std::str::FromStr for EmploymentEvidenceJointCommittee {
         Self::new(s)
     }
 }
+/// Working time as a percentage of full time, with two decimals.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EmploymentEvidenceWorkingTimeRatio(bcss_runtime::types::Decimal);
+impl EmploymentEvidenceWorkingTimeRatio {
+    /// Checks the value's text against the contract's constraints.
+    pub fn new(
+        value: bcss_runtime::types::Decimal,
+    ) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        bcss_runtime::params::check_string(
+            value.as_str(),
+            Some("^\\d{1,3}\\.\\d{2}$"),
+            None,
+            None,
+        )?;
+        Ok(Self(value))
+    }
+    /// The number.
+    pub fn value(&self) -> &bcss_runtime::types::Decimal {
+        &self.0
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+impl std::str::FromStr for EmploymentEvidenceWorkingTimeRatio {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s.parse()?)
+    }
+}
 /// Evidence of a pension being paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PensionEvidence {
@@ -256,7 +301,7 @@ pub struct PensionEvidence {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub monthly_allowance: Option<bcss_runtime::types::Decimal>,
+    pub monthly_allowance: Option<crate::types::PensionEvidenceMonthlyAllowance>,
     #[serde(
         rename = "pensionStart",
         default,
@@ -275,6 +320,38 @@ pub enum PensionEvidencePensionType {
     /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
     #[serde(untagged)]
     Unknown(String),
+}
+/// Gross monthly amount in euro, with two decimals.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PensionEvidenceMonthlyAllowance(bcss_runtime::types::Decimal);
+impl PensionEvidenceMonthlyAllowance {
+    /// Checks the value's text against the contract's constraints.
+    pub fn new(
+        value: bcss_runtime::types::Decimal,
+    ) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        bcss_runtime::params::check_string(
+            value.as_str(),
+            Some("^\\d{1,9}\\.\\d{2}$"),
+            None,
+            None,
+        )?;
+        Ok(Self(value))
+    }
+    /// The number.
+    pub fn value(&self) -> &bcss_runtime::types::Decimal {
+        &self.0
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+impl std::str::FromStr for PensionEvidenceMonthlyAllowance {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s.parse()?)
+    }
 }
 /// One page of social statuses.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -304,6 +381,8 @@ pub struct PersonSocialStatusDetail {
     /// Social Security Identification Number, issued by the National Register (for registered residents) or by CBSS (bis register). Eleven digits, kept as a string because it may start with zeros. The last two digits are a modulo-97 check, which the schema does not express: a value with a wrong check is rejected with an `invalidStructure` issue.
     pub ssin: bcss_runtime::types::Ssin,
     /// Opaque reference to the person, to use in the path of the other operations instead of the SSIN.
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "ssinRef", default, skip_serializing_if = "Option::is_none")]
     pub ssin_ref: Option<crate::types::PersonSocialStatusSsinRef>,
     /// Social-security status of a person:
@@ -328,6 +407,8 @@ pub struct PersonSocialStatusDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<crate::types::StatusEvidence>,
     /// Absolute URI of the status history of the person.
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// Identifier of the registration in the source institution's records.
@@ -355,6 +436,7 @@ pub struct StatusHistory {
     #[serde(rename = "ssinRef")]
     pub ssin_ref: crate::types::SsinReference,
     pub items: Vec<crate::types::PersonSocialStatusDetail>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
@@ -362,6 +444,8 @@ pub struct StatusHistory {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactPreferences {
     /// Absolute URI of this resource (http or https).
+    ///
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -376,6 +460,7 @@ pub struct ContactPreferences {
     /// Whether the person gave up paper mail in favour of the eBox.
     #[serde(rename = "paperMailOptOut")]
     pub paper_mail_opt_out: bool,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(
         rename = "lastModified",
         default,
@@ -409,7 +494,7 @@ pub struct ContactPreferencesPatch {
         skip_serializing_if = "Option::is_none",
         with = "bcss_runtime::types::double_option"
     )]
-    pub email: Option<Option<String>>,
+    pub email: Option<Option<crate::types::ContactPreferencesPatchEmail>>,
     /// New preferred language, or `null` to fall back to the language of the person's region.
     #[serde(
         rename = "preferredLanguage",
@@ -425,6 +510,28 @@ pub struct ContactPreferencesPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub paper_mail_opt_out: Option<bool>,
+}
+/// New e-mail address, or `null` to remove it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ContactPreferencesPatchEmail(String);
+impl ContactPreferencesPatchEmail {
+    /// Checks the value against the contract's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        let value = value.into();
+        bcss_runtime::params::check_string(&value, None, None, Some(254))?;
+        Ok(Self(value))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::str::FromStr for ContactPreferencesPatchEmail {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
 }
 /// New preferred language, or `null` to fall back to the language of the person's region.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -443,7 +550,7 @@ pub enum ContactPreferencesPatchPreferredLanguage {
     Unknown(String),
 }
 /// Request for a status certificate of one person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusCertificateRequest {
     /// Social Security Identification Number, issued by the National Register (for registered residents) or by CBSS (bis register). Eleven digits, kept as a string because it may start with zeros. The last two digits are a modulo-97 check, which the schema does not express: a value with a wrong check is rejected with an `invalidStructure` issue.
     pub ssin: bcss_runtime::types::Ssin,
@@ -458,6 +565,175 @@ pub struct StatusCertificateRequest {
     /// Identifier chosen by the client to make the request idempotent.
     #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<bcss_runtime::exports::uuid::Uuid>,
+    /// How urgently the certificate is needed:
+    /// * `1`: normal, within the hour;
+    /// * `2`: urgent, within ten minutes;
+    /// * `3`: immediate, for a decision taken at a counter.
+    ///
+    /// Values above 1 are subject to the partner's quota. New values may be
+    /// added: clients must accept values they do not know.
+    ///
+    /// Default: `1`.
+    #[serde(
+        default = "StatusCertificateRequest::default_priority",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<crate::types::CertificatePriority>,
+    /// How the certificate reaches its reader: kept for the partner to download, or sent to the person's eBox. `notificationEmail` applies to both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<crate::types::CertificateDelivery>,
+}
+/// The contract's defaults, applied when a property is missing.
+impl StatusCertificateRequest {
+    /// `1`
+    fn default_priority() -> Option<crate::types::CertificatePriority> {
+        Some(crate::types::CertificatePriority::VALUE_1)
+    }
+}
+/// How urgently the certificate is needed:
+/// * `1`: normal, within the hour;
+/// * `2`: urgent, within ten minutes;
+/// * `3`: immediate, for a decision taken at a counter.
+///
+/// Values above 1 are subject to the partner's quota. New values may be
+/// added: clients must accept values they do not know.
+///
+/// The API may add values: any value of the type is kept (Belgif `evo-compat`).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Eq, Hash, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CertificatePriority(pub i32);
+impl CertificatePriority {
+    /// `1`
+    pub const VALUE_1: Self = Self(1);
+    /// `2`
+    pub const VALUE_2: Self = Self(2);
+    /// `3`
+    pub const VALUE_3: Self = Self(3);
+}
+/// How the certificate reaches its reader: kept for the partner to download, or sent to the person's eBox. `notificationEmail` applies to both.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CertificateDelivery {
+    /// Address told when the certificate is ready; only addresses in `.be` are accepted.
+    #[serde(
+        rename = "notificationEmail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_email: Option<crate::types::CertificateDeliveryNotificationEmail>,
+    /// The alternative this value is, whose properties sit beside the others.
+    #[serde(flatten)]
+    pub one_of: crate::types::CertificateDeliveryOneOf,
+}
+/// Address told when the certificate is ready; only addresses in `.be` are accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CertificateDeliveryNotificationEmail(String);
+impl CertificateDeliveryNotificationEmail {
+    /// Checks the value against the contract's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        let value = value.into();
+        bcss_runtime::params::check_string(
+            &value,
+            Some("^[a-z0-9._-]+@[a-z0-9.-]+\\.be$"),
+            None,
+            Some(254),
+        )?;
+        Ok(Self(value))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::str::FromStr for CertificateDeliveryNotificationEmail {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+/// The `oneOf` alternatives of `CertificateDelivery`, whose properties sit beside its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CertificateDeliveryOneOf {
+    DownloadDelivery(crate::types::DownloadDelivery),
+    EBoxDelivery(crate::types::EBoxDelivery),
+    /// An alternative this client does not know, kept as JSON.
+    Other(serde_json::Value),
+}
+/// The partner downloads the certificate (`getStatusCertificate`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadDelivery {
+    /// Days the certificate stays available for download.
+    #[serde(rename = "retentionDays")]
+    pub retention_days: i32,
+}
+/// The certificate is sent to the eBox of the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EBoxDelivery {
+    /// One of the three official languages of Belgium, as an ISO 639-1 code.
+    #[serde(rename = "eBoxLanguage")]
+    pub e_box_language: crate::types::BelgianLanguage,
+    /// Whether the eBox message has the value of a registered letter.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "registeredMail",
+        default = "EBoxDelivery::default_registered_mail",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registered_mail: Option<bool>,
+}
+/// The contract's defaults, applied when a property is missing.
+impl EBoxDelivery {
+    /// `false`
+    fn default_registered_mail() -> Option<bool> {
+        Some(false)
+    }
+}
+/// How a certificate was delivered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CertificateDeliveryReport {
+    /// When the certificate was made available or sent.
+    #[serde(rename = "deliveredAt")]
+    pub delivered_at:
+        bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+    /// The alternative this value is, whose properties sit beside the others.
+    #[serde(flatten)]
+    pub one_of: crate::types::CertificateDeliveryReportOneOf,
+}
+/// The `oneOf` alternatives of `CertificateDeliveryReport`, whose properties sit beside its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CertificateDeliveryReportOneOf {
+    DownloadDelivery(crate::types::DownloadDelivery),
+    EBoxDelivery(crate::types::EBoxDelivery),
+    /// An alternative this client does not know, kept as JSON.
+    Other(serde_json::Value),
+}
+/// The electronic signature of the PDF document. Further properties depending on `algorithm` may be present and must be kept when the signature is passed on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CertificateSignature {
+    /// Signature profile (ETSI baseline).
+    ///
+    /// Default: `"PAdES-B-LT"`.
+    #[serde(
+        default = "CertificateSignature::default_algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub algorithm: Option<String>,
+    #[serde(rename = "signedAt", default, skip_serializing_if = "Option::is_none")]
+    pub signed_at:
+        Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
+    /// Properties beyond the named ones.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The contract's defaults, applied when a property is missing.
+impl CertificateSignature {
+    /// `"PAdES-B-LT"`
+    fn default_algorithm() -> Option<String> {
+        Some("PAdES-B-LT".to_owned())
+    }
 }
 /// The task producing a status certificate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -478,11 +754,13 @@ pub struct StatusCertificateTask {
     /// the ones listed here; clients must ignore the ones they do not know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<bcss_runtime::Problem>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "taskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<bcss_runtime::exports::uuid::Uuid>,
     /// A link to another resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<bcss_runtime::types::HttpLink>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
@@ -503,7 +781,7 @@ pub enum StatusCertificateTaskState {
     Unknown(String),
 }
 /// A certificate of the social status of a person at a reference date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusCertificate {
     #[serde(rename = "certificateId")]
     pub certificate_id: bcss_runtime::exports::uuid::Uuid,
@@ -539,6 +817,10 @@ pub struct StatusCertificate {
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_until: Option<bcss_runtime::exports::chrono::NaiveDate>,
+    /// When the certificate was revoked, or `null` while it is valid.
+    #[serde(rename = "revokedAt", deserialize_with = "Option::deserialize")]
+    pub revoked_at:
+        Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
     /// Size in bytes of the signed PDF document.
     #[serde(
         rename = "documentSize",
@@ -546,6 +828,13 @@ pub struct StatusCertificate {
         skip_serializing_if = "Option::is_none"
     )]
     pub document_size: Option<i64>,
+    /// How a certificate was delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<crate::types::CertificateDeliveryReport>,
+    /// The electronic signature of the PDF document. Further properties depending on `algorithm` may be present and must be kept when the signature is passed on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::types::CertificateSignature>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }

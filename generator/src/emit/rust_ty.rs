@@ -86,11 +86,15 @@ fn reaches(from: TypeId, target: TypeId, types: &TypeSpace, seen: &mut Vec<TypeI
     }
     seen.push(from);
     let direct: Vec<TypeId> = match &types.defs[from].kind {
-        TypeKind::Struct { fields, .. } => fields
+        TypeKind::Struct {
+            fields, flattened, ..
+        } => fields
             .iter()
-            .filter_map(|f| {
-                if let Ty::Named(id) = f.ty {
-                    Some(id)
+            .map(|f| &f.ty)
+            .chain(flattened.iter().map(|(_, t)| t))
+            .filter_map(|t| {
+                if let Ty::Named(id) = t {
+                    Some(*id)
                 } else {
                     None
                 }
@@ -126,12 +130,18 @@ pub fn has_float(ty: &Ty, types: &TypeSpace, seen: &mut Vec<TypeId>) -> bool {
             }
             seen.push(*id);
             match &types.defs[*id].kind {
-                TypeKind::Struct { fields, additional } => {
+                TypeKind::Struct {
+                    fields,
+                    additional,
+                    flattened,
+                } => {
                     fields.iter().any(|f| has_float(&f.ty, types, seen))
                         || additional
                             .as_ref()
                             .is_some_and(|a| has_float(a, types, seen))
+                        || flattened.iter().any(|(_, t)| has_float(t, types, seen))
                 }
+                TypeKind::Consts { base, .. } => *base == Ty::F64,
                 TypeKind::Union { .. } => true,
                 TypeKind::Alias(t) => has_float(t, types, seen),
                 _ => false,

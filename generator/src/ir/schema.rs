@@ -10,6 +10,10 @@ use super::ty::*;
 use crate::diag::Diagnostic;
 use crate::load::{Contract, Loc};
 
+mod shapes;
+
+use shapes::{EnumValues, enum_values, flag, needs_def, schema_type};
+
 /// Every generated type.
 pub struct TypeSpace {
     /// Definitions, in creation order (contract order).
@@ -50,6 +54,7 @@ impl TypeSpace {
     /// The type of the schema at `loc`; `hint` names it if it must become a new type.
     pub fn ty(&mut self, c: &Contract, loc: &Loc, hint: &str) -> Result<Ty, Diagnostic> {
         let value = c.get(loc).ok_or_else(|| c.error(loc, "no schema here"))?;
+        self.check_keywords(c, loc, value);
         if let Some(reference) = str_of(value, "$ref") {
             let target = c.ref_target(loc, reference)?;
             let (target, _) = c.resolve(&target)?;
@@ -62,6 +67,7 @@ impl TypeSpace {
     /// contract of building blocks yields every type it defines.
     pub fn component(&mut self, c: &Contract, loc: &Loc, name: &str) -> Result<(), Diagnostic> {
         let (target, value) = c.resolve(loc)?;
+        self.check_keywords(c, &target, value);
         if self.by_loc.contains_key(&target)
             || RuntimeType::for_definition(c.file_name(target.file), &target.pointer).is_some()
         {
@@ -93,12 +99,7 @@ impl TypeSpace {
         if let Some(id) = self.by_loc.get(target) {
             return Ok(Ty::Named(*id));
         }
-        let name = target
-            .pointer
-            .rsplit('/')
-            .next()
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .unwrap_or_default();
+        let name = last_token(target);
         let value = c.get(target).unwrap_or(&Value::Null);
         // Primitive definitions without constraints stay primitives (no wrapper type).
         if !needs_def(value) {
@@ -127,16 +128,42 @@ impl TypeSpace {
         hint: &str,
     ) -> Result<Ty, Diagnostic> {
         let format = str_of(v, "format").unwrap_or_default();
+        if let EnumValues::Untyped = enum_values(v) {
+            self.warn(
+                c.warning(
+                    &loc.child("enum"),
+                    "enum-values-not-typed",
+                    "the `enum` values are not all strings or all numbers of the schema's type: the client takes any value of the type",
+                )
+                .hint("list values of one type (strings, or numbers of an `integer`/`number` schema)"),
+            );
+        }
         Ok(match schema_type(c, loc, v)? {
-            Some("string") => match format {
-                "date" => Ty::Date,
-                "date-time" => Ty::DateTime,
-                "uuid" => Ty::Uuid,
-                "number" | "decimal" => Ty::Decimal,
-                "byte" => Ty::Base64,
-                "binary" => Ty::Binary,
-                _ => Ty::String,
-            },
+            Some("string") => {
+                let ty = match format {
+                    "date" => Ty::Date,
+                    "date-time" => Ty::DateTime,
+                    "uuid" => Ty::Uuid,
+                    "number" | "decimal" => Ty::Decimal,
+                    "byte" => Ty::Base64,
+                    "binary" => Ty::Binary,
+                    _ => Ty::String,
+                };
+                let constrained = ["pattern", "minLength", "maxLength"]
+                    .into_iter()
+                    .find(|k| v.get(*k).is_some());
+                if let (Some(keyword), false) = (constrained, ty == Ty::String) {
+                    self.warn(
+                        c.warning(
+                            &loc.child(keyword),
+                            "constraint-not-checked",
+                            format!("the client reads `format: {format}` into a typed value and does not check `{keyword}` on it"),
+                        )
+                        .hint("the server still checks it; drop the constraint or the format if one of them is redundant"),
+                    );
+                }
+                ty
+            }
             Some("integer") => match format {
                 "int32" => Ty::I32,
                 _ => Ty::I64,
@@ -160,6 +187,7 @@ impl TypeSpace {
                     )?;
                     Ty::Map(Box::new(inner))
                 }
+                // `true`, `false` or absent: a JSON object keeps every property anyway.
                 _ => Ty::JsonObject,
             },
             _ => Ty::Json,
@@ -168,19 +196,25 @@ impl TypeSpace {
 
     /// Registers a named type for `loc` (before converting its parts, so recursion ends).
     fn define(&mut self, c: &Contract, loc: &Loc, name: &str) -> Result<Ty, Diagnostic> {
+        let value = c.get(loc).unwrap_or(&Value::Null);
+        let id = self.reserve(loc, name, doc_of(value));
+        let kind = self.kind(c, loc, value, &self.defs[id].name.clone())?;
+        self.defs[id].kind = kind;
+        Ok(Ty::Named(id))
+    }
+
+    /// A new type at `loc`, as JSON until its kind is known.
+    fn reserve(&mut self, loc: &Loc, name: &str, doc: Option<String>) -> TypeId {
         let id = self.defs.len();
         let name = self.names.claim(name);
-        let value = c.get(loc).unwrap_or(&Value::Null);
         self.by_loc.insert(loc.clone(), id);
         self.defs.push(TypeDef {
-            name: name.clone(),
-            doc: doc_of(value),
+            name,
+            doc,
             kind: TypeKind::Alias(Ty::Json),
             loc: loc.clone(),
         });
-        let kind = self.kind(c, loc, value, &name)?;
-        self.defs[id].kind = kind;
-        Ok(Ty::Named(id))
+        id
     }
 
     fn kind(
@@ -190,43 +224,52 @@ impl TypeSpace {
         v: &Value,
         name: &str,
     ) -> Result<TypeKind, Diagnostic> {
-        if let Some(values) = v.get("enum").and_then(Value::as_array)
-            && (schema_type(c, loc, v)? == Some("string") || values.iter().all(Value::is_string))
-        {
-            return Ok(enum_kind(values));
+        match enum_values(v) {
+            EnumValues::Strings(values) => return Ok(enum_kind(&values)),
+            EnumValues::Numbers(values) => {
+                let base = match (schema_type(c, loc, v)?, str_of(v, "format")) {
+                    (Some("number"), _) => Ty::F64,
+                    (_, Some("int32")) => Ty::I32,
+                    _ if values.iter().all(|n| n.is_i64()) => Ty::I64,
+                    _ => Ty::F64,
+                };
+                return Ok(consts_kind(base, &values, v));
+            }
+            EnumValues::Untyped | EnumValues::None => {}
         }
         // `allOf: [ $ref ]` / `oneOf: [ $ref ]` with nothing beside it only wraps a reference
         // (often to attach a description or `nullable`): it is that type.
         for key in ["allOf", "oneOf", "anyOf"] {
             if let Some([_]) = v.get(key).and_then(Value::as_array).map(Vec::as_slice)
                 && v.get("properties").is_none()
+                && ["allOf", "oneOf", "anyOf"]
+                    .iter()
+                    .all(|k| *k == key || v.get(*k).is_none())
             {
                 let only = loc.child(key).child("0");
                 return Ok(TypeKind::Alias(self.ty(c, &only, name)?));
             }
         }
-        // `anyOf` over objects means "one or more of these": a value may carry the properties of
-        // several alternatives at once, which an enum would drop. One struct with every
-        // alternative's properties, all optional, keeps them all.
-        if let Some(alts) = v.get("anyOf").and_then(Value::as_array)
-            && v.get("discriminator").is_none()
-            && all_objects(c, &loc.child("anyOf"), alts.len())
+        // An object: its properties, its `allOf` parts, and the `oneOf`/`anyOf` beside or inside
+        // them (see `object`). A bare `anyOf` over objects is one too (see `collect_object`).
+        if v.get("properties").is_some()
+            || v.get("allOf").is_some()
+            || shapes::any_of_objects(c, loc, v)
         {
-            let parts: Vec<Loc> = (0..alts.len())
-                .map(|i| loc.child("anyOf").child(&i.to_string()))
-                .collect();
-            return self.object(c, loc, &parts, true, name);
+            return self.object(c, loc, name);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(alts) = v.get(key).and_then(Value::as_array) {
                 return self.union(c, loc, v, key, alts.len(), name);
             }
         }
-        if v.get("properties").is_some() || v.get("allOf").is_some() {
-            return self.object(c, loc, std::slice::from_ref(loc), false, name);
-        }
         if schema_type(c, loc, v)? == Some("string") {
+            let base = match str_of(v, "format") {
+                Some("number" | "decimal") => Ty::Decimal,
+                _ => Ty::String,
+            };
             return Ok(TypeKind::Newtype {
+                base,
                 pattern: str_of(v, "pattern").map(str::to_owned),
                 min_length: v.get("minLength").and_then(Value::as_u64),
                 max_length: v.get("maxLength").and_then(Value::as_u64),
@@ -244,6 +287,18 @@ impl TypeSpace {
         count: usize,
         name: &str,
     ) -> Result<TypeKind, Diagnostic> {
+        if let Some(d) = v.get("discriminator")
+            && str_of(d, "propertyName").is_none()
+        {
+            self.warn(
+                c.warning(
+                    &loc.child("discriminator"),
+                    "discriminator-without-property",
+                    "a `discriminator` without `propertyName` says nothing: the alternatives are told apart by their shape",
+                )
+                .hint("name the property that tells the alternatives apart in `discriminator.propertyName`"),
+            );
+        }
         let discriminator = v
             .get("discriminator")
             .and_then(|d| str_of(d, "propertyName"))
@@ -305,170 +360,333 @@ impl TypeSpace {
                 .error(&loc.child(key), format!("empty `{key}`"))
                 .hint("list at least one alternative schema"));
         }
+        if discriminator.is_none()
+            && let Some((shadowing, shadowed)) = shapes::shadowed_alternative(self, &variants)
+        {
+            self.warn(
+                c.warning(
+                    &loc.child(key).child(&shadowed.to_string()),
+                    "union-alternatives-ambiguous",
+                    format!("every value of alternative {shadowing} also fits here, and alternatives are tried in order: this one is never chosen when decoding"),
+                )
+                .hint("add a `discriminator`, or `required` properties that tell the alternatives apart"),
+            );
+        }
         Ok(TypeKind::Union {
             variants,
             discriminator,
         })
     }
 
-    /// A struct from the properties of `parts` (the schema itself, or `anyOf` alternatives, whose
-    /// properties are then all optional).
-    fn object(
-        &mut self,
-        c: &Contract,
-        loc: &Loc,
-        parts: &[Loc],
-        all_optional: bool,
-        name: &str,
-    ) -> Result<TypeKind, Diagnostic> {
-        let mut props: Vec<(String, Loc)> = Vec::new();
-        let mut required: BTreeSet<String> = BTreeSet::new();
-        let mut additional: Option<Loc> = None;
-        for part in parts {
-            collect_object(c, part, &mut props, &mut required, &mut additional, 0)?;
-        }
-        if all_optional {
-            required.clear();
+    /// A struct from the properties of the schema at `loc`, its `allOf` parts, and the
+    /// alternatives of a bare `anyOf` over objects; a `oneOf`/`anyOf` beside or inside them is
+    /// a union type held in a flattened field.
+    fn object(&mut self, c: &Contract, loc: &Loc, name: &str) -> Result<TypeKind, Diagnostic> {
+        let mut found = Collected::default();
+        collect_object(c, loc, false, false, &mut found, 0)?;
+        for w in std::mem::take(&mut found.warnings) {
+            self.warn(w);
         }
         let patch = self.merge_patch.contains(loc);
         let mut fields = Vec::new();
         let mut names = Names::default();
-        if additional.is_some() {
+        if found.additional.is_some() {
             // The map of extra properties is emitted under this name.
             names.claim("additional_properties");
         }
-        for (json, prop) in props {
-            let (resolved, value) = c.resolve(&prop)?;
-            let read_only = value
-                .get("readOnly")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let nullable = value
-                .get("nullable")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+        for (json, prop) in found.props {
+            let (_, value) = c.resolve(&prop)?;
+            let here = c.get(&prop).unwrap_or(&Value::Null);
+            // Read at the property as well: a 3.1 `$ref` may carry them beside it.
+            let read_only = flag(here, value, "readOnly");
+            let write_only = flag(here, value, "writeOnly");
+            let nullable = flag(here, value, "nullable")
+                || shapes::enum_has_null(here)
+                || shapes::enum_has_null(value);
             let ty = self.ty(c, &prop, &format!("{name}{}", pascal(&json)))?;
-            let doc = c.get(&prop).and_then(doc_of).or_else(|| doc_of(value));
-            let _ = resolved;
+            let mut doc = c.get(&prop).and_then(doc_of).or_else(|| doc_of(value));
+            let note = match (read_only, write_only) {
+                (true, _) => Some("Read-only: the server sets it; leave it out of requests."),
+                (_, true) => Some("Write-only: sent in requests, never in answers."),
+                _ => None,
+            };
+            if let Some(note) = note {
+                doc = Some(match doc {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+            }
+            let default = match here.get("default").or_else(|| value.get("default")) {
+                None | Some(Value::Null) => None,
+                Some(d) if self.fits(&ty, d, 0) => Some(d.clone()),
+                Some(d) => {
+                    let at = if here.get("default").is_some() {
+                        prop.child("default")
+                    } else {
+                        c.resolve(&prop)?.0.child("default")
+                    };
+                    self.warn(
+                        c.warning(
+                            &at,
+                            "default-does-not-fit",
+                            format!("`default: {d}` is not a value of the property's type: the client does not apply it"),
+                        )
+                        .hint("give a default the schema accepts"),
+                    );
+                    None
+                }
+            };
             fields.push(Field {
                 name: names.claim(&snake(&json)),
-                required: required.contains(&json) && !read_only,
+                required: found.required.contains(&json) && !read_only && !write_only,
+                nullable,
+                default,
                 patch_nullable: patch && nullable,
                 json,
                 ty,
                 doc,
             });
         }
-        let additional = match additional {
-            Some(l) => Some(self.ty(c, &l, &format!("{name}Value"))?),
+        let mut flattened: Vec<(String, Ty)> = Vec::new();
+        for (holder, key, via_ref) in found.unions {
+            let ty = self.union_at(c, &holder, key, via_ref, name)?;
+            if !flattened.iter().any(|(_, t)| *t == ty) {
+                flattened.push((names.claim(&snake(key)), ty));
+            }
+        }
+        let mut additional = match found.additional {
+            Some(Additional::Any) => Some(Ty::Json),
+            Some(Additional::Schema(l)) => Some(self.ty(c, &l, &format!("{name}Value"))?),
             None => None,
         };
-        Ok(TypeKind::Struct { fields, additional })
+        if additional.is_some() && !flattened.is_empty() {
+            // Both would read the same leftover properties, and write them twice.
+            self.warn(
+                c.warning(
+                    &loc.child("additionalProperties"),
+                    "additional-properties-beside-union",
+                    "extra properties beside a `oneOf`/`anyOf` are not kept: they would be read (and written) twice",
+                )
+                .hint("move `additionalProperties` into the alternatives"),
+            );
+            additional = None;
+        }
+        Ok(TypeKind::Struct {
+            fields,
+            additional,
+            flattened,
+        })
+    }
+
+    /// The union type of the `oneOf`/`anyOf` (`key`) of the schema at `holder`, found beside an
+    /// object's properties or in one of its `allOf` parts.
+    fn union_at(
+        &mut self,
+        c: &Contract,
+        holder: &Loc,
+        key: &'static str,
+        via_ref: bool,
+        owner: &str,
+    ) -> Result<Ty, Diagnostic> {
+        let value = c.get(holder).unwrap_or(&Value::Null);
+        let alone = value.get("properties").is_none() && value.get("allOf").is_none();
+        if alone {
+            // The part is itself a union (a referenced one keeps its own name).
+            if via_ref {
+                return self.named_or_inline(c, holder);
+            }
+            let ty = self.ty(c, holder, &format!("{owner}{}", pascal(key)))?;
+            if let Ty::Named(id) = ty
+                && self.defs[id].doc.is_none()
+            {
+                self.defs[id].doc = Some(format!(
+                    "The `{key}` alternatives of `{owner}`, whose properties sit beside its own."
+                ));
+            }
+            return Ok(ty);
+        }
+        let at = holder.child(key);
+        if let Some(id) = self.by_loc.get(&at) {
+            return Ok(Ty::Named(*id));
+        }
+        let base = if via_ref {
+            pascal(&last_token(holder))
+        } else {
+            owner.to_owned()
+        };
+        let count = value.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+        let doc =
+            format!("The `{key}` alternatives of `{base}`, whose properties sit beside its own.");
+        let id = self.reserve(&at, &format!("{base}{}", pascal(key)), Some(doc));
+        let name = self.defs[id].name.clone();
+        self.defs[id].kind = self.union(c, holder, value, key, count, &name)?;
+        Ok(Ty::Named(id))
+    }
+
+    /// Records a warning once (a schema used in many places is visited many times).
+    fn warn(&mut self, w: Diagnostic) {
+        if !self
+            .warnings
+            .iter()
+            .any(|x| x.code == w.code && x.file == w.file && x.pointer == w.pointer)
+        {
+            self.warnings.push(w);
+        }
     }
 }
 
-/// Whether each of the `count` alternatives under `at` is an object schema with properties.
-fn all_objects(c: &Contract, at: &Loc, count: usize) -> bool {
-    count > 1
-        && (0..count).all(|i| {
-            c.resolve(&at.child(&i.to_string()))
-                .is_ok_and(|(_, v)| v.get("properties").is_some() || v.get("allOf").is_some())
-        })
+/// The last token of a location's pointer (a component's name).
+fn last_token(loc: &Loc) -> String {
+    loc.pointer
+        .rsplit('/')
+        .next()
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .unwrap_or_default()
+}
+
+/// What an object schema is made of, `allOf` parts merged.
+#[derive(Default)]
+struct Collected {
+    props: Vec<(String, Loc)>,
+    required: BTreeSet<String>,
+    additional: Option<Additional>,
+    /// Schemas holding a `oneOf`/`anyOf` (which key, reached through a `$ref`).
+    unions: Vec<(Loc, &'static str, bool)>,
+    warnings: Vec<Diagnostic>,
+}
+
+enum Additional {
+    /// `additionalProperties: true`: any JSON.
+    Any,
+    /// `additionalProperties: {schema}`.
+    Schema(Loc),
 }
 
 /// Gathers the properties of an object, merging `allOf` parts (first `$ref` = parent, Belgif).
+/// `optional`: the parts are `anyOf` alternatives, so their `required` does not hold.
 fn collect_object(
     c: &Contract,
     loc: &Loc,
-    props: &mut Vec<(String, Loc)>,
-    required: &mut BTreeSet<String>,
-    additional: &mut Option<Loc>,
+    optional: bool,
+    part: bool,
+    found: &mut Collected,
     depth: usize,
 ) -> Result<(), Diagnostic> {
     if depth > 32 {
         return Err(c.error(loc, "`allOf` nested more than 32 levels (a cycle?)"));
     }
+    let via_ref = c.get(loc).is_some_and(|v| v.get("$ref").is_some());
+    if part
+        && c.get(loc)
+            .is_some_and(|v| v.get("nullable") == Some(&Value::Bool(true)))
+    {
+        found.warnings.push(
+            c.warning(
+                &loc.child("nullable"),
+                "all-of-part-nullable",
+                "`nullable` on one part of an `allOf` is not expressed: the merged object is not nullable",
+            )
+            .hint("put `nullable: true` beside the `allOf`, at the property that uses it"),
+        );
+    }
     let (loc, value) = c.resolve(loc)?;
     if let Some(parts) = value.get("allOf").and_then(Value::as_array) {
         for i in 0..parts.len() {
-            collect_object(
-                c,
-                &loc.child("allOf").child(&i.to_string()),
-                props,
-                required,
-                additional,
-                depth + 1,
-            )?;
+            let at = loc.child("allOf").child(&i.to_string());
+            collect_object(c, &at, optional, true, found, depth + 1)?;
         }
     }
     if let Some(map) = value.get("properties").and_then(Value::as_object) {
         for key in map.keys() {
             let at = loc.child("properties").child(key);
-            match props.iter_mut().find(|(k, _)| k == key) {
+            match found.props.iter_mut().find(|(k, _)| k == key) {
                 Some(existing) => existing.1 = at,
-                None => props.push((key.clone(), at)),
+                None => found.props.push((key.clone(), at)),
             }
         }
     }
-    if let Some(list) = value.get("required").and_then(Value::as_array) {
-        required.extend(list.iter().filter_map(Value::as_str).map(str::to_owned));
+    if !optional && let Some(list) = value.get("required").and_then(Value::as_array) {
+        found
+            .required
+            .extend(list.iter().filter_map(Value::as_str).map(str::to_owned));
     }
-    if value
-        .get("additionalProperties")
-        .is_some_and(Value::is_object)
+    match value.get("additionalProperties") {
+        Some(Value::Object(_)) => {
+            found.additional = Some(Additional::Schema(loc.child("additionalProperties")));
+        }
+        Some(Value::Bool(true)) => found.additional = Some(Additional::Any),
+        // Absent (or `false`): unknown properties are ignored when decoding (Belgif
+        // `evo-compat`), and never written.
+        _ => {}
+    }
+    // `anyOf` over objects means "one or more of these": a value may carry the properties of
+    // several alternatives at once, which an enum would drop. Their properties join the
+    // struct, all optional.
+    if shapes::any_of_objects(c, &loc, value) {
+        let n = value
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for i in 0..n {
+            let at = loc.child("anyOf").child(&i.to_string());
+            collect_object(c, &at, true, true, found, depth + 1)?;
+        }
+    } else if let Some(key) = ["oneOf", "anyOf"]
+        .into_iter()
+        .find(|k| value.get(*k).is_some())
     {
-        *additional = Some(loc.child("additionalProperties"));
+        found.unions.push((loc.clone(), key, via_ref));
     }
     Ok(())
 }
 
-/// Whether a schema becomes a named Rust type rather than a plain one.
-fn needs_def(v: &Value) -> bool {
-    v.get("properties").is_some()
-        || v.get("allOf").is_some()
-        || v.get("oneOf").is_some()
-        || v.get("anyOf").is_some()
-        || v.get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|e| e.iter().all(Value::is_string) && !e.is_empty())
-        || (str_of(v, "type") == Some("string")
-            && (v.get("pattern").is_some()
-                || v.get("minLength").is_some()
-                || v.get("maxLength").is_some())
-            && v.get("format").is_none())
-}
-
-fn schema_type<'a>(c: &Contract, loc: &Loc, v: &'a Value) -> Result<Option<&'a str>, Diagnostic> {
-    match v.get("type") {
-        None => Ok(None),
-        Some(Value::String(t)) => match t.as_str() {
-            "string" | "integer" | "number" | "boolean" | "array" | "object" => {
-                Ok(Some(t.as_str()))
-            }
-            other => Err(c
-                .error(&loc.child("type"), format!("unknown type `{other}`"))
-                .hint("OpenAPI 3.0 types are string, integer, number, boolean, array and object")),
-        },
-        Some(Value::Array(_)) => Err(c
-            .error(
-                &loc.child("type"),
-                "a list of types is OpenAPI 3.1, not 3.0",
-            )
-            .hint("use one type and `nullable: true`")),
-        Some(_) => Err(c.error(&loc.child("type"), "`type` must be a string")),
-    }
-}
-
-fn enum_kind(values: &[Value]) -> TypeKind {
+fn enum_kind(values: &[&str]) -> TypeKind {
     let mut names = Names::default();
     names.claim("Unknown");
     let variants = values
         .iter()
-        .filter_map(Value::as_str)
         .map(|v| EnumVariant {
             name: names.claim(&pascal(v)),
-            value: v.to_owned(),
+            value: (*v).to_owned(),
         })
         .collect();
     TypeKind::Enum { variants }
 }
+
+/// Named constants of an integer or number `enum`: `x-enum-varnames` when the contract gives
+/// them (a common extension), else derived from the value (`VALUE_3`, `VALUE_MINUS_1`, `VALUE_2_5`).
+fn consts_kind(base: Ty, values: &[serde_json::Number], v: &Value) -> TypeKind {
+    let given: Vec<&str> = ["x-enum-varnames", "x-enumNames"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_array))
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut names = Names::default();
+    let values = values
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let wanted = match given.get(i) {
+                Some(g) if given.len() == values.len() => snake(g)
+                    .trim_start_matches("r#")
+                    .trim_matches('_')
+                    .to_uppercase(),
+                _ => format!("value_{n}")
+                    .replace('-', "minus_")
+                    .replace(['.', '+'], "_")
+                    .to_uppercase(),
+            };
+            let wanted = if wanted.is_empty() || wanted.starts_with(|ch: char| ch.is_ascii_digit())
+            {
+                format!("VALUE_{wanted}")
+            } else {
+                wanted
+            };
+            (names.claim(&wanted), n.clone())
+        })
+        .collect();
+    TypeKind::Consts { base, values }
+}
+
+#[cfg(test)]
+mod tests;

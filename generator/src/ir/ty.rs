@@ -95,8 +95,12 @@ pub enum TypeKind {
     Struct {
         /// Properties, in contract order.
         fields: Vec<Field>,
-        /// `additionalProperties` beside the properties.
+        /// `additionalProperties` beside the properties (`true` is a map of JSON values); absent,
+        /// unknown properties are ignored when decoding (Belgif `evo-compat`).
         additional: Option<Ty>,
+        /// `oneOf`/`anyOf` beside the properties or inside an `allOf` part: union types whose
+        /// properties sit in the same JSON object (`#[serde(flatten)]`), with their field names.
+        flattened: Vec<(String, Ty)>,
     },
     /// A string enum; always with an `Unknown(String)` fallback (Belgif `evo-compat`).
     Enum {
@@ -110,8 +114,18 @@ pub enum TypeKind {
         /// Discriminator property, when the contract names one.
         discriminator: Option<String>,
     },
+    /// Integer or number `enum`: the base type with one named constant per value; other values
+    /// are kept (the API may add values, Belgif `evo-compat`).
+    Consts {
+        /// `Ty::I32`, `Ty::I64` or `Ty::F64`.
+        base: Ty,
+        /// Constant name (SCREAMING_SNAKE_CASE) and value.
+        values: Vec<(String, serde_json::Number)>,
+    },
     /// A string with constraints, validated on construction.
     Newtype {
+        /// `Ty::String`, or `Ty::Decimal` for `format: number` (its text is checked).
+        base: Ty,
         /// Constraints to check.
         pattern: Option<String>,
         /// Minimum length in characters.
@@ -132,8 +146,14 @@ pub struct Field {
     pub json: String,
     /// Its type (without the `Option` that `required` decides).
     pub ty: Ty,
-    /// Listed in `required` (and not readOnly).
+    /// Listed in `required` (and neither readOnly nor writeOnly: those are absent one way).
     pub required: bool,
+    /// `nullable` (at the property or on its schema): with `required`, the key must be there and
+    /// may hold `null`.
+    pub nullable: bool,
+    /// The contract's `default`, checked against the type; applied when decoding a missing
+    /// field, never sent unasked.
+    pub default: Option<serde_json::Value>,
     /// `nullable: true` in a merge-patch body: absent, `null` and a value are three things.
     pub patch_nullable: bool,
     /// Documentation.
