@@ -40,7 +40,8 @@ pub struct Notice {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub schema_version: Option<i64>,
+    pub schema_version: Option<crate::types::NoticeSchemaVersion>,
+    /// Read-only: the server sets it; leave it out of requests.
     #[serde(rename = "noticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<bcss_runtime::exports::uuid::Uuid>,
     pub title: crate::types::NoticeTitle,
@@ -70,6 +71,15 @@ pub enum NoticeKind {
     /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
     #[serde(untagged)]
     Unknown(String),
+}
+///
+/// The API may add values: any value of the type is kept (Belgif `evo-compat`).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Eq, Hash, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NoticeSchemaVersion(pub i64);
+impl NoticeSchemaVersion {
+    /// `2`
+    pub const VALUE_2: Self = Self(2);
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
