@@ -176,3 +176,57 @@ fn the_ebox_federation_contract_keeps_its_oauth2_scopes() {
         ]
     );
 }
+
+/// Odd Swagger 2.0 and OpenAPI 3.1 documents go through the fuzzer's path (memory → IR → emit):
+/// each is generated or refused with a diagnostic, never a panic.
+#[test]
+fn odd_swagger2_and_openapi31_documents_are_diagnosed_never_a_panic() {
+    use bcss_codegen::check::{self, UnauthorisedOperations};
+    use bcss_codegen::emit::{self, EmitOptions, RuntimeDependency};
+    use bcss_codegen::ir::Api;
+    let run = |bytes: &str| -> Result<(), bcss_codegen::Diagnostic> {
+        let contract = bcss_codegen::Contract::from_bytes("openapi.yaml", bytes.as_bytes())?;
+        let mut api = Api::from_contract(&contract)?;
+        check::apply(&contract, &mut api, None, UnauthorisedOperations::Skip)?;
+        let options = EmitOptions {
+            crate_name: "bcss-odd".into(),
+            runtime: RuntimeDependency::Version("0.1.0".into()),
+            standalone: true,
+            rustfmt: false,
+        };
+        emit::emit(&api, None, &options).map(drop)
+    };
+    let info = "info: {title: t, version: '1'}\n";
+    let odd = [
+        format!("swagger: '2.0'\n{info}paths: []\n"),
+        format!("swagger: 2.0\n{info}paths: {{/a: {{get: {{parameters: 3, responses: x}}}}}}\n"),
+        format!(
+            "swagger: '2.0'\n{info}paths: {{/a: {{post: {{parameters: [x, {{in: formData}}, {{in: body}}], responses: {{'200': {{schema: {{type: file}}}}}}}}}}}}\n"
+        ),
+        format!(
+            "swagger: '2.0'\n{info}paths: {{/a: {{parameters: [{{$ref: '#/parameters/p'}}], get: {{responses: {{}}}}}}}}\nparameters: {{p: {{$ref: '#/parameters/p'}}}}\n"
+        ),
+        format!(
+            "swagger: '2.0'\n{info}paths: {{/a: {{get: {{parameters: [{{$ref: '#/parameters/missing'}}], responses: {{}}}}}}}}\n"
+        ),
+        format!(
+            "swagger: '2.0'\n{info}paths: {{}}\nsecurityDefinitions: {{o: {{type: oauth2}}}}\n"
+        ),
+        format!(
+            "swagger: '2.0'\n{info}paths: {{}}\ndefinitions: [1, 2]\nconsumes: application/json\nhost: h\nschemes: [1]\n"
+        ),
+        format!(
+            "swagger: '2.0'\n{info}paths: {{/a: {{get: {{parameters: [{{name: q, in: query, type: array, collectionFormat: bogus}}], responses: {{'200': {{description: d, headers: {{H: 3}}}}}}}}}}}}\n"
+        ),
+        format!(
+            "openapi: 3.1.0\n{info}components: {{schemas: {{A: {{type: []}}, B: {{type: [1, 'null']}}, C: {{anyOf: [{{type: 'null'}}]}}, D: {{examples: []}}, E: {{exclusiveMinimum: 1e300, minimum: true}}, F: {{oneOf: [{{type: 'null'}}, 3]}}}}}}\n"
+        ),
+        format!(
+            "openapi: 3.1.0\n{info}webhooks: 3\npaths: {{/a: {{$ref: '#/components/pathItems/nope'}}}}\n"
+        ),
+        "swagger: [2]\ninfo: {title: t, version: '1'}\n".to_owned(),
+    ];
+    for doc in odd {
+        let _ = run(&doc);
+    }
+}

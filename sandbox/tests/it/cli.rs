@@ -107,7 +107,7 @@ fn binary_serves_the_contracts_given_with_contract() {
 fn binary_refuses_an_invalid_contract_naming_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let contract =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/invalid/swagger-2.0.yaml");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/invalid/swagger-1.2.yaml");
     let output = Command::new(env!("CARGO_BIN_EXE_bcss-sandbox"))
         .arg("--dir")
         .arg(dir.path())
@@ -117,6 +117,6 @@ fn binary_refuses_an_invalid_contract_naming_the_file() {
         .expect("runs");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("swagger-2.0.yaml"), "{stderr}");
-    assert!(stderr.contains("Swagger 2.0"), "{stderr}");
+    assert!(stderr.contains("swagger-1.2.yaml"), "{stderr}");
+    assert!(stderr.contains("Swagger 1.2"), "{stderr}");
 }

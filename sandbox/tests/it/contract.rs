@@ -557,20 +557,20 @@ async fn contracts_in_the_config_are_served_at_start_and_their_scopes_granted() 
 async fn an_invalid_contract_is_a_clear_error_naming_the_file() {
     let sandbox = start().await;
     let error = sandbox
-        .serve_contract(&spec("invalid/swagger-2.0.yaml"))
-        .expect_err("Swagger 2.0 is refused");
+        .serve_contract(&spec("invalid/swagger-1.2.yaml"))
+        .expect_err("Swagger 1.2 is refused");
     let SandboxError::Contract { path, message } = &error else {
         panic!("expected SandboxError::Contract, got {error:?}");
     };
-    assert!(path.ends_with("swagger-2.0.yaml"));
-    assert!(message.contains("swagger-2.0.yaml"), "{message}");
-    assert!(message.contains("Swagger 2.0"), "{message}");
-    assert!(error.to_string().contains("swagger-2.0.yaml"));
+    assert!(path.ends_with("swagger-1.2.yaml"));
+    assert!(message.contains("swagger-1.2.yaml"), "{message}");
+    assert!(message.contains("Swagger 1.2"), "{message}");
+    assert!(error.to_string().contains("swagger-1.2.yaml"));
 
     for broken in [
         "invalid/dangling-ref.yaml",
         "invalid/yaml-syntax-error.yaml",
-        "invalid/openapi-3.1.yaml",
+        "invalid/openapi-4.0.yaml",
         "invalid/ref-cycle/openapi.yaml",
         "invalid/unknown-type.yaml",
         "no/such/contract.yaml",
@@ -586,11 +586,11 @@ async fn an_invalid_contract_is_a_clear_error_naming_the_file() {
 
     // At start: the sandbox does not start.
     let config = SandboxConfig {
-        contracts: vec![spec("invalid/swagger-2.0.yaml")],
+        contracts: vec![spec("invalid/swagger-1.2.yaml")],
         ..SandboxConfig::default()
     };
     let error = Sandbox::start(config).await.expect_err("refused");
-    assert!(error.to_string().contains("swagger-2.0.yaml"), "{error}");
+    assert!(error.to_string().contains("swagger-1.2.yaml"), "{error}");
 }
 
 /// A contract without examples, with an `allOf` body: the answer is synthesized from the
@@ -720,7 +720,7 @@ async fn the_admin_api_serves_a_contract() {
     let refused = answer(
         reqwest::Client::new()
             .post(&url)
-            .json(&json!({"path": spec("invalid/swagger-2.0.yaml")}))
+            .json(&json!({"path": spec("invalid/swagger-1.2.yaml")}))
             .send()
             .await
             .expect("admin reachable"),
@@ -731,7 +731,7 @@ async fn the_admin_api_serves_a_contract() {
         refused.body["error"]
             .as_str()
             .unwrap_or("")
-            .contains("swagger-2.0.yaml")
+            .contains("swagger-1.2.yaml")
     );
 }
 
@@ -744,4 +744,60 @@ fn log_entries_without_legal_context_still_parse() {
     });
     let entry: LogEntry = serde_json::from_value(old).expect("old log JSON parses");
     assert_eq!(entry.legal_context, None);
+}
+
+/// Swagger 2.0 and OpenAPI 3.1 contracts reach the sandbox through the generator's loader, as
+/// OpenAPI 3.0: served under their base path, scopes checked, answers synthesised.
+#[tokio::test]
+async fn swagger2_and_openapi31_contracts_are_served() {
+    let sandbox = start().await;
+    let two = sandbox
+        .serve_contract(&spec("swagger2/swagger.yaml"))
+        .expect("Swagger 2.0 served");
+    assert_eq!(two.base_path, "/documentExchange/v1");
+    let three_one = sandbox
+        .serve_contract(&spec("oas31"))
+        .expect("OpenAPI 3.1 served");
+    assert_eq!(three_one.base_path, "/noticeBoard/v1");
+    let token = token_with(
+        &sandbox,
+        &[
+            "scope:cbss:api:documentExchange:consult",
+            "scope:cbss:api:noticeBoard:consult",
+        ],
+    )
+    .await;
+    let document = call(
+        &sandbox,
+        reqwest::Method::GET,
+        "/documentExchange/v1/documents/0c5e8ab8-3a52-4a8e-9f1e-2f0b8c1d7e64",
+        Some(&token),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(document.status, 200, "{}", document.body);
+    assert!(document.body["documentId"].is_string(), "{}", document.body);
+    let notices = call(
+        &sandbox,
+        reqwest::Method::GET,
+        "/noticeBoard/v1/notices",
+        Some(&token),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(notices.status, 200, "{}", notices.body);
+    assert!(notices.body["items"].is_array(), "{}", notices.body);
+    // The 2.0 oauth2 scopes are checked as 3.0 ones are.
+    let publish = call(
+        &sandbox,
+        reqwest::Method::POST,
+        "/documentExchange/v1/documents",
+        Some(&token),
+        &[],
+        Some(json!({"title": "t", "documentType": "notice"})),
+    )
+    .await;
+    assert_eq!(publish.status, 403, "{}", publish.body);
 }
