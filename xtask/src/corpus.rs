@@ -355,6 +355,52 @@ mod tests {
     }
 
     #[test]
+    fn the_gate_fails_on_a_difference_with_the_update_command_and_passes_once_blessed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("expected-x.tsv");
+        let args = |bless| Args {
+            dir: None,
+            expected: Some(file.clone()),
+            bless,
+        };
+        let root = Path::new("/repo");
+        let dir = Path::new("/shared/corpus");
+        let outcome = |clippy| expected::Outcome {
+            generation: Generation::Clean,
+            clippy,
+        };
+        let passing: Outcomes = [("be/a.yaml".to_string(), outcome(Clippy::Pass))].into();
+        let failing: Outcomes = [(
+            "be/a.yaml".to_string(),
+            outcome(Clippy::Fail(
+                ["clippy::large_enum_variant".to_string()].into(),
+            )),
+        )]
+        .into();
+
+        // An explicit expected file must exist.
+        assert!(gate(&args(false), root, dir, &passing, "").is_err());
+        gate(&args(true), root, dir, &passing, "").unwrap();
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.contains("`cargo xtask corpus ../shared/corpus --bless`"));
+        gate(&args(false), root, dir, &passing, "").unwrap();
+
+        let err = gate(&args(false), root, dir, &failing, "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("1 contracts do not have the outcome"),
+            "{err}"
+        );
+        assert!(
+            err.contains("cargo xtask corpus ../shared/corpus --bless --expected"),
+            "{err}"
+        );
+        // The file is left as it was: only --bless writes it.
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+    }
+
+    #[test]
     fn folders_are_shown_as_typed_from_the_workspace_root() {
         let root = Path::new("/work/repo");
         let shown = |p: &str| shown_path(&lexical(Path::new(p)), root);
