@@ -7,14 +7,16 @@
 mod clippy;
 mod entries;
 mod expected;
+mod report;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use bcss_codegen::{Diagnostic, Generator};
 
 pub use entries::collect;
-use expected::{Clippy, Generation, Outcome, Outcomes};
+use expected::{Clippy, Generation, Outcomes};
+use report::Row;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -32,21 +34,6 @@ pub struct Args {
     bless: bool,
 }
 
-/// One contract's run.
-struct Row {
-    contract: String,
-    generated: Option<Generated>,
-    generation: Generation,
-    /// The refusal or the panic, as shown.
-    said: String,
-}
-
-struct Generated {
-    crate_name: String,
-    summary: String,
-    warnings: usize,
-}
-
 pub fn run(args: Args) -> Result<()> {
     let root = lexical(&std::path::absolute(crate::generate::workspace_root())?);
     let dir = args
@@ -59,188 +46,181 @@ pub fn run(args: Args) -> Result<()> {
     if !dir.is_dir() {
         return Err(format!("no corpus folder {}", dir.display()).into());
     }
-    let shown_dir = shown_path(&dir, &root);
-    let (expected_file, must_exist) = match &args.expected {
-        Some(f) => (lexical(&std::path::absolute(f)?), true),
-        None => (default_expected(&root, &dir), false),
-    };
     let contracts = entries::entries(&dir)?;
     if contracts.is_empty() {
         return Err(format!("no contract found under {}", dir.display()).into());
     }
     let work = tempfile::tempdir()?;
     let runtime = std::path::absolute(root.join("runtime"))?;
-    let mut rows = Vec::new();
-    for (i, contract) in contracts.iter().enumerate() {
-        let crate_name = format!("corpus-{i:02}");
-        let out = work.path().join("crates").join(&crate_name);
-        let result = std::panic::catch_unwind(|| {
-            generate(contract, &dir, &crate_name, &runtime, &out, work.path())
-        });
-        let mut row = Row {
-            contract: relative(contract, &dir),
-            generated: None,
-            generation: Generation::Clean,
-            said: String::new(),
-        };
-        match result {
-            Ok(Ok(g)) => {
-                let codes = g.warnings.iter().map(|w| code_of(w).to_string());
-                let codes: std::collections::BTreeSet<String> = codes.collect();
-                if !codes.is_empty() {
-                    row.generation = Generation::Warnings(codes);
-                }
-                row.generated = Some(Generated {
-                    crate_name,
-                    summary: g.summary(),
-                    warnings: g.warnings.len(),
-                });
-            }
-            // A diagnostic (file, pointer, what, hint) is an answer; the expected file says
-            // whether it is the expected one.
-            Err(_) => {
-                row.generation = Generation::Failed("panic".into());
-                row.said = "the generator panicked".into();
-            }
-            Ok(Err(d)) => {
-                row.said = d.to_string();
-                let reason = if d.code.is_empty() {
-                    first_line(&d.message)
-                } else {
-                    d.code.to_string()
-                };
-                // Keep machine-specific paths out of the reviewed file.
-                let stage = work.path().join(format!("stage-{crate_name}"));
-                let reason = reason
-                    .replace(&stage.display().to_string(), "<stage>")
-                    .replace(&dir.display().to_string(), "<corpus>")
-                    .replace(&work.path().display().to_string(), "<work>");
-                row.generation = Generation::Refused(reason);
-            }
-        }
-        rows.push(row);
-    }
+    let mut rows: Vec<Row> = contracts
+        .iter()
+        .enumerate()
+        .map(|(i, contract)| generate_one(contract, i, &dir, &runtime, work.path()))
+        .collect();
+    lint(&mut rows, &root, work.path())?;
 
-    let mut lints = BTreeMap::new();
-    if rows.iter().any(|r| r.generated.is_some()) {
-        std::fs::write(
-            work.path().join("Cargo.toml"),
-            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
-        )?;
-        std::fs::copy(root.join("Cargo.lock"), work.path().join("Cargo.lock"))?;
-        lints = clippy::run(work.path(), &target_dir(&root)?)?;
-    }
-
-    let mut outcomes = Outcomes::new();
-    let mut lint_failures = Vec::new();
     println!("\n{:<70} outcome", "contract");
     for row in &rows {
-        let clippy = match &row.generated {
-            None => Clippy::NotRun,
-            Some(g) => {
-                let manifest = work
-                    .path()
-                    .join("crates")
-                    .join(&g.crate_name)
-                    .join("Cargo.toml");
-                let report = lints
-                    .remove(&manifest.display().to_string())
-                    .unwrap_or_default();
-                if !report.checked && report.lints.is_empty() {
-                    return Err(format!(
-                        "cargo clippy did not check the crate of {} ({}): see its output above",
-                        row.contract, g.crate_name
-                    )
-                    .into());
-                }
-                if let Some(first) = report.first {
-                    lint_failures.push((row.contract.clone(), first));
-                }
-                if report.lints.is_empty() {
-                    Clippy::Pass
-                } else {
-                    Clippy::Fail(report.lints)
-                }
-            }
-        };
-        println!(
-            "{:<70} {}",
-            row.contract,
-            describe(row, &clippy, &lint_failures)
-        );
-        outcomes.insert(
-            row.contract.clone(),
-            Outcome {
-                generation: row.generation.clone(),
-                clippy,
-            },
-        );
+        println!("{:<70} {}", row.contract, report::describe(row));
     }
-    for (contract, first) in &lint_failures {
-        println!(
-            "\n== clippy on the client of {contract}:\n{}",
-            first.rendered
-        );
+    for row in &rows {
+        if let Some(first) = &row.first_error {
+            let contract = &row.contract;
+            println!(
+                "\n== clippy on the client of {contract}:\n{}",
+                first.rendered.trim_end()
+            );
+        }
     }
-
-    let failed = rows
+    let outcomes: Outcomes = rows
+        .iter()
+        .map(|r| (r.contract.clone(), r.outcome()))
+        .collect();
+    let summary = report::summary(&rows);
+    let gated = gate(&args, &root, &dir, &outcomes, &summary);
+    let panicked = rows
         .iter()
         .filter(|r| matches!(r.generation, Generation::Failed(_)))
         .count();
-    let summary = summary(&rows, &outcomes);
-    let update = format!(
-        "cargo xtask corpus {shown_dir} --bless{}",
-        match &args.expected {
-            Some(f) => format!(" --expected {}", f.display()),
-            None => String::new(),
-        }
-    );
-    let expected_shown = shown_path(&expected_file, &root);
-    if args.bless {
-        if let Some(parent) = expected_file.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(
-            &expected_file,
-            expected::render(&header(&shown_dir), &outcomes),
-        )?;
-        println!("\n{summary}; expected outcomes: written to {expected_shown}");
-    } else if expected_file.is_file() || must_exist {
-        let text = std::fs::read_to_string(&expected_file).map_err(|e| {
-            format!("expected outcomes {expected_shown}: {e} (create it with `{update}`)")
-        })?;
-        let expected = expected::parse(&text).map_err(|e| format!("{expected_shown}: {e}"))?;
-        let differences = expected::compare(&expected, &outcomes);
-        if differences.is_empty() {
-            println!("\n{summary}; expected outcomes: matched");
-        } else {
-            println!("\noutcomes that differ from {expected_shown}:");
-            for d in &differences {
-                println!("{d}");
+    gated?;
+    if panicked > 0 {
+        return Err(format!("the generator panicked on {panicked} contracts").into());
+    }
+    Ok(())
+}
+
+/// Generates the client of one contract into `work/crates/corpus-NN`.
+fn generate_one(contract: &Path, index: usize, dir: &Path, runtime: &Path, work: &Path) -> Row {
+    let crate_name = format!("corpus-{index:02}");
+    let out = work.join("crates").join(&crate_name);
+    let result =
+        std::panic::catch_unwind(|| generate(contract, dir, &crate_name, runtime, &out, work));
+    let mut row = Row::new(relative(contract, dir));
+    match result {
+        Ok(Ok(g)) => {
+            let codes: BTreeSet<String> = g.warnings.iter().map(|w| code_of(w).into()).collect();
+            if !codes.is_empty() {
+                row.generation = Generation::Warnings(codes);
             }
-            println!(
-                "\n{summary}; expected outcomes: {} differences",
-                differences.len()
-            );
+            row.generated = Some(report::Generated {
+                crate_name,
+                summary: g.summary(),
+                warnings: g.warnings.len(),
+            });
+        }
+        Err(_) => {
+            row.generation = Generation::Failed("panic".into());
+            row.said = "the generator panicked".into();
+        }
+        // A diagnostic (file, pointer, what, hint) is an answer; the expected file says whether
+        // it is the expected one.
+        Ok(Err(d)) => {
+            row.said = d.to_string();
+            let reason = if d.code.is_empty() {
+                first_line(&d.message)
+            } else {
+                d.code.to_string()
+            };
+            // Keep machine-specific paths out of the reviewed file.
+            let stage = work.join(format!("stage-{crate_name}"));
+            let reason = reason
+                .replace(&stage.display().to_string(), "<stage>")
+                .replace(&dir.display().to_string(), "<corpus>")
+                .replace(&work.display().to_string(), "<work>");
+            row.generation = Generation::Refused(reason);
+        }
+    }
+    row
+}
+
+/// Runs clippy once over every generated crate and records each crate's result in its row.
+fn lint(rows: &mut [Row], root: &Path, work: &Path) -> Result<()> {
+    if rows.iter().all(|r| r.generated.is_none()) {
+        return Ok(());
+    }
+    std::fs::write(
+        work.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
+    )?;
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"))?;
+    let mut reports = clippy::run(work, &target_dir(root)?)?;
+    for row in rows {
+        let Some(g) = &row.generated else { continue };
+        let manifest = work.join("crates").join(&g.crate_name).join("Cargo.toml");
+        let report = reports
+            .remove(&manifest.display().to_string())
+            .unwrap_or_default();
+        if !report.checked && report.lints.is_empty() {
             return Err(format!(
-                "{} contracts do not have the outcome {expected_shown} expects: if the change is \
-                 intended, run `{update}`, review the diff and commit it with the change",
-                differences.len()
+                "cargo clippy did not check the client of {} ({}): see its output above",
+                row.contract, g.crate_name
             )
             .into());
         }
-    } else {
-        println!(
-            "\n{summary}; expected outcomes: not compared (no {expected_shown}; `{update}` writes it)"
-        );
-        if !lint_failures.is_empty() {
-            return Err(format!("{} generated crates fail clippy", lint_failures.len()).into());
-        }
-    }
-    if failed > 0 {
-        return Err(format!("the generator panicked on {failed} contracts").into());
+        row.clippy = if report.lints.is_empty() {
+            Clippy::Pass
+        } else {
+            Clippy::Fail(report.lints)
+        };
+        row.first_error = report.first;
     }
     Ok(())
+}
+
+/// Compares with (or, with `--bless`, writes) the expected-outcomes file and prints the summary.
+fn gate(args: &Args, root: &Path, dir: &Path, outcomes: &Outcomes, summary: &str) -> Result<()> {
+    let shown_dir = shown_path(dir, root);
+    let (file, must_exist) = match &args.expected {
+        Some(f) => (lexical(&std::path::absolute(f)?), true),
+        None => (default_expected(root, dir), false),
+    };
+    let shown = shown_path(&file, root);
+    let update = match &args.expected {
+        Some(f) => format!(
+            "cargo xtask corpus {shown_dir} --bless --expected {}",
+            f.display()
+        ),
+        None => format!("cargo xtask corpus {shown_dir} --bless"),
+    };
+    if args.bless {
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let text = expected::render(&report::header(&shown_dir), outcomes);
+        std::fs::write(&file, text)?;
+        println!("\n{summary}; expected outcomes: written to {shown}");
+        return Ok(());
+    }
+    if !file.is_file() && !must_exist {
+        println!("\n{summary}; expected outcomes: not compared (no {shown}; `{update}` writes it)");
+        let failing = outcomes
+            .values()
+            .filter(|o| matches!(o.clippy, Clippy::Fail(_)))
+            .count();
+        if failing > 0 {
+            return Err(format!("{failing} generated clients fail clippy").into());
+        }
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("expected outcomes {shown}: {e} (create it with `{update}`)"))?;
+    let expected = expected::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let differences = expected::compare(&expected, outcomes);
+    if differences.is_empty() {
+        println!("\n{summary}; expected outcomes: matched");
+        return Ok(());
+    }
+    println!("\noutcomes that differ from {shown}:");
+    for d in &differences {
+        println!("{d}");
+    }
+    let n = differences.len();
+    println!("\n{summary}; expected outcomes: {n} differences");
+    Err(format!(
+        "{n} contracts do not have the outcome {shown} expects: if the change is intended, run \
+         `{update}`, review the diff and commit it with the change"
+    )
+    .into())
 }
 
 fn generate(
@@ -277,92 +257,6 @@ fn generate(
         }
     }
     result
-}
-
-fn describe(row: &Row, clippy: &Clippy, lint_failures: &[(String, clippy::FirstError)]) -> String {
-    let Some(g) = &row.generated else {
-        return match row.generation {
-            Generation::Failed(_) => format!("FAILED: {}", row.said),
-            _ => format!("refused: {}", first_line(&row.said)),
-        };
-    };
-    let mut text = format!("generated {} ({})", g.crate_name, g.summary);
-    if let Generation::Warnings(codes) = &row.generation {
-        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-        text += &format!(", {} warnings [{}]", g.warnings, codes.join(", "));
-    }
-    match clippy {
-        Clippy::Fail(_) => {
-            let first = lint_failures
-                .iter()
-                .rfind(|(c, _)| *c == row.contract)
-                .map(|(_, f)| {
-                    let prefix = format!("crates/{}/", g.crate_name);
-                    let at = f.at.strip_prefix(&prefix).unwrap_or(&f.at);
-                    format!("{} at {at}", f.lint)
-                })
-                .unwrap_or_default();
-            text += &format!(", CLIPPY FAILS: {first}");
-        }
-        _ => text += ", clippy clean",
-    }
-    text
-}
-
-fn summary(rows: &[Row], outcomes: &Outcomes) -> String {
-    let generated = rows.iter().filter(|r| r.generated.is_some()).count();
-    let pass = outcomes
-        .values()
-        .filter(|o| o.clippy == Clippy::Pass)
-        .count();
-    let warned = rows
-        .iter()
-        .filter(|r| matches!(r.generation, Generation::Warnings(_)))
-        .count();
-    let mut reasons = BTreeMap::new();
-    for row in rows {
-        if let Generation::Refused(reason) = &row.generation {
-            *reasons.entry(short(reason)).or_insert(0) += 1;
-        }
-    }
-    let refused: usize = reasons.values().sum();
-    let mut reasons: Vec<(String, usize)> = reasons.into_iter().collect();
-    // Most frequent first; the table above has each contract's full reason.
-    reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let by_reason = if reasons.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{r}: {n}")).collect();
-        format!(" (by reason: {})", list.join(", "))
-    };
-    let failed = rows.len() - generated - refused;
-    format!(
-        "{} contracts: {generated} generated ({pass} pass clippy -D warnings), {warned} with \
-         warnings, {refused} refused{by_reason}, {failed} failed",
-        rows.len()
-    )
-}
-
-/// A reason cut to fit the summary line (diagnostics without a code are whole messages).
-fn short(reason: &str) -> String {
-    const MAX: usize = 48;
-    match reason.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &reason[..end]),
-        None => reason.to_string(),
-    }
-}
-
-fn header(shown_dir: &str) -> String {
-    format!(
-        "Expected outcomes of `cargo xtask corpus {shown_dir}`, one row per contract (its path in \
-         that folder).\n\
-         outcome: clean | warnings (detail: the warnings' kinds, Diagnostic::code) | refused \
-         (detail: the error's code, or its message's first line) | failed (the generator panicked).\n\
-         clippy: `cargo clippy -- -D warnings` on the generated crate: pass | fail:LINTS | - (nothing generated).\n\
-         The run fails on any difference, better or worse. To update: \
-         `cargo xtask corpus {shown_dir} --bless`,\n\
-         review the diff, and commit it with the change that caused it."
-    )
 }
 
 /// `xtask/corpus/expected-NAME.tsv` (see `Args::expected`).
@@ -458,6 +352,52 @@ mod tests {
             default_expected(root, Path::new("/repo/specs")),
             Path::new("/repo/xtask/corpus/expected-specs.tsv")
         );
+    }
+
+    #[test]
+    fn the_gate_fails_on_a_difference_with_the_update_command_and_passes_once_blessed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("expected-x.tsv");
+        let args = |bless| Args {
+            dir: None,
+            expected: Some(file.clone()),
+            bless,
+        };
+        let root = Path::new("/repo");
+        let dir = Path::new("/shared/corpus");
+        let outcome = |clippy| expected::Outcome {
+            generation: Generation::Clean,
+            clippy,
+        };
+        let passing: Outcomes = [("be/a.yaml".to_string(), outcome(Clippy::Pass))].into();
+        let failing: Outcomes = [(
+            "be/a.yaml".to_string(),
+            outcome(Clippy::Fail(
+                ["clippy::large_enum_variant".to_string()].into(),
+            )),
+        )]
+        .into();
+
+        // An explicit expected file must exist.
+        assert!(gate(&args(false), root, dir, &passing, "").is_err());
+        gate(&args(true), root, dir, &passing, "").unwrap();
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.contains("`cargo xtask corpus ../shared/corpus --bless`"));
+        gate(&args(false), root, dir, &passing, "").unwrap();
+
+        let err = gate(&args(false), root, dir, &failing, "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("1 contracts do not have the outcome"),
+            "{err}"
+        );
+        assert!(
+            err.contains("cargo xtask corpus ../shared/corpus --bless --expected"),
+            "{err}"
+        );
+        // The file is left as it was: only --bless writes it.
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
     }
 
     #[test]
