@@ -59,6 +59,7 @@ fn employer_registry_cases() -> Vec<Case> {
         OrganizationUnit, OrganizationUnitUnitId, EventType, SubscriptionRequest, Subscription,
         DocumentType, DocumentMetadata, DocumentMetadataTitle, Document, HealthStatus,
         ListEstablishmentsActivityCodeItem, ListEstablishmentsSortItem, UploadDocumentRequest,
+        ActivePeriod, ActivityFilter, ActivityFilterNaceSection, ListEstablishmentsPostCodeItem,
     )
 }
 
@@ -910,7 +911,7 @@ fn valid_json_round_trips_through_every_generated_type() {
         |_, _| true,
         |_, case, validator, v| (case.round_trip)(v, validator),
     );
-    assert_eq!(tested, 24 + 37);
+    assert_eq!(tested, 24 + 41);
 }
 
 /// The first place where `after` lacks a property of `before` that the contract defines (unknown
