@@ -15,7 +15,9 @@ pub enum UnauthorisedOperations {
     Skip,
 }
 
-/// Applies the annex: operations needing scopes it lacks fail generation or are removed.
+/// Applies the annex: an operation is authorised when the annex grants every scope of at least
+/// one of its security alternatives, and then uses the first such alternative; the others fail
+/// generation or are removed.
 pub fn apply(
     c: &Contract,
     api: &mut Api,
@@ -27,16 +29,29 @@ pub fn apply(
         return Ok(warnings);
     };
     let mut kept = Vec::new();
-    for op in std::mem::take(&mut api.operations) {
-        let missing: Vec<&String> = op
-            .scopes
+    for mut op in std::mem::take(&mut api.operations) {
+        let granted = op
+            .security
             .iter()
-            .filter(|s| !annex.scopes.contains(s))
-            .collect();
-        if missing.is_empty() || op.public {
+            .find(|alt| alt.iter().all(|s| annex.scopes.contains(s)));
+        if let Some(alternative) = granted {
+            op.scopes = alternative.clone();
+        }
+        if granted.is_some() || op.security.is_empty() || op.public {
             kept.push(op);
             continue;
         }
+        // The alternative missing the fewest scopes names what to ask for.
+        let missing: Vec<&String> = op
+            .security
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .filter(|s| !annex.scopes.contains(s))
+                    .collect::<Vec<_>>()
+            })
+            .min_by_key(Vec::len)
+            .unwrap_or_default();
         let message = format!(
             "{} {} (`{}`) requires {}, which the partner annex does not grant",
             op.method,

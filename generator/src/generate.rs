@@ -121,7 +121,7 @@ impl Generator {
             standalone: self.standalone,
             rustfmt: self.rustfmt,
         };
-        let krate = emit::emit(&api, annex.as_ref(), &options)?;
+        let krate = emit::emit_with_warnings(&api, annex.as_ref(), &options, &warnings)?;
         Ok(Generated {
             krate,
             warnings,

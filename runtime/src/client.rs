@@ -183,13 +183,13 @@ impl BcssClient {
         Err(response.into_error())
     }
 
-    fn url(&self, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
+    fn url(&self, path: &str, query: &[String]) -> Result<Url, Error> {
         let base = self.inner.endpoints.gateway.as_str().trim_end_matches('/');
         let joined = format!("{base}/{}", path.trim_start_matches('/'));
         let mut url = Url::parse(&joined)
             .map_err(|e| ErrorKind::InvalidRequest(format!("path `{path}`: {e}")))?;
         if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
+            url.set_query(Some(&query.join("&")));
         }
         Ok(url)
     }
@@ -202,7 +202,9 @@ pub struct RequestBuilder {
     client: BcssClient,
     method: Method,
     pub(crate) path: String,
-    pub(crate) query: Vec<(String, String)>,
+    /// Encoded `name=value` pieces, in order (styled parameters need their delimiters as they
+    /// are: `a=1,2`, `a[k]=v`).
+    pub(crate) query: Vec<String>,
     headers: HeaderMap,
     body: Option<(Bytes, HeaderValue)>,
     scopes: Option<ScopeSet>,
@@ -225,7 +227,16 @@ impl std::fmt::Debug for RequestBuilder {
 impl RequestBuilder {
     /// Adds a query parameter (repeat the call for exploded arrays).
     pub fn query(mut self, name: &str, value: impl ToString) -> Self {
-        self.query.push((name.to_owned(), value.to_string()));
+        let encode =
+            |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        self.query
+            .push(format!("{}={}", encode(name), encode(&value.to_string())));
+        self
+    }
+
+    /// Adds a query piece already encoded (`a=1,2`, `a[k]=v`), as [`crate::params`] writes them.
+    pub(crate) fn query_encoded(mut self, piece: String) -> Self {
+        self.query.push(piece);
         self
     }
 

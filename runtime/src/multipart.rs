@@ -101,11 +101,117 @@ impl Form {
     }
 }
 
+/// What the contract says of one property of a typed multipart body (only the properties that
+/// need more than the defaults are listed).
+#[derive(Clone, Copy, Debug)]
+pub struct PartEncoding<'a> {
+    /// Property name.
+    pub name: &'a str,
+    /// `format: binary`: base64 in the struct (binary inside JSON), sent as a file part of raw bytes.
+    pub binary: bool,
+    /// The `encoding.contentType` of the contract, if any (may list several, comma-separated).
+    pub content_type: Option<&'a str>,
+}
+
+/// The media type of a file part: the contract's, or when it lists several the one whose
+/// signature the bytes carry (`application/pdf, image/png`), else `application/octet-stream`.
+fn file_type(listed: Option<&str>, data: &[u8]) -> String {
+    let Some(listed) = listed else {
+        return "application/octet-stream".into();
+    };
+    let types: Vec<&str> = listed.split(',').map(str::trim).collect();
+    if let [one] = types.as_slice() {
+        return (*one).to_owned();
+    }
+    let signatures: [(&str, &[u8]); 4] = [
+        ("application/pdf", b"%PDF"),
+        ("image/png", b"\x89PNG"),
+        ("image/jpeg", b"\xFF\xD8\xFF"),
+        ("image/gif", b"GIF8"),
+    ];
+    signatures
+        .iter()
+        .find(|(t, magic)| types.contains(t) && data.starts_with(magic))
+        .map(|(t, _)| (*t).to_owned())
+        .unwrap_or_else(|| "application/octet-stream".into())
+}
+
+impl Form {
+    /// The form of a typed body: binary properties become file parts (named after the
+    /// property), objects and arrays of objects JSON parts, scalars (and each item of an array of
+    /// scalars) text parts; `null` properties are left out.
+    pub fn from_typed<T: Serialize + ?Sized>(
+        body: &T,
+        encodings: &[PartEncoding<'_>],
+    ) -> Result<Self, crate::Error> {
+        use base64::Engine as _;
+        let invalid = |m: String| crate::Error::from(crate::ErrorKind::InvalidRequest(m));
+        let value =
+            serde_json::to_value(body).map_err(|e| invalid(format!("multipart body: {e}")))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(invalid("a multipart body must be an object".into()));
+        };
+        let mut form = Form::new();
+        for (name, value) in &map {
+            let encoding = encodings.iter().find(|e| e.name == name);
+            let binary = encoding.is_some_and(|e| e.binary);
+            let listed = encoding.and_then(|e| e.content_type);
+            let items: Vec<&serde_json::Value> = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::Array(items)
+                    if binary || items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+                {
+                    items.iter().collect()
+                }
+                other => vec![other],
+            };
+            for item in items {
+                form = match item {
+                    serde_json::Value::String(text) if binary => {
+                        let data = base64::engine::general_purpose::STANDARD
+                            .decode(text.trim())
+                            .map_err(|e| invalid(format!("part `{name}`: {e}")))?;
+                        let content_type = file_type(listed, &data);
+                        form.file(name, name, &content_type, data)
+                    }
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                        let bytes = serde_json::to_vec(item)
+                            .map_err(|e| invalid(format!("part `{name}`: {e}")))?;
+                        let content_type = listed.unwrap_or("application/json");
+                        form.part(name, None, content_type, bytes.into())
+                    }
+                    serde_json::Value::String(text) => match listed {
+                        Some(t) => form.part(name, None, t, Bytes::from(text.clone())),
+                        None => form.text(name, text.clone()),
+                    },
+                    other => form.text(name, other.to_string()),
+                };
+            }
+        }
+        Ok(form)
+    }
+}
+
 impl crate::RequestBuilder {
     /// A `multipart/form-data` body.
     pub fn multipart(self, form: &Form) -> Self {
         let (body, content_type) = form.encode();
         self.body(body, &content_type)
+    }
+
+    /// A `multipart/form-data` body from a typed value (see [`Form::from_typed`]).
+    pub fn multipart_typed<T: Serialize + ?Sized>(
+        mut self,
+        body: &T,
+        encodings: &[PartEncoding<'_>],
+    ) -> Self {
+        match Form::from_typed(body, encodings) {
+            Ok(form) => self.multipart(&form),
+            Err(e) => {
+                self.fail(e.to_string());
+                self
+            }
+        }
     }
 }
 
@@ -128,5 +234,38 @@ mod tests {
         ));
         assert!(text.contains("filename=\"a\\\"b.pdf\""));
         assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+    }
+
+    #[test]
+    fn typed_bodies_become_file_json_and_text_parts() {
+        let body = serde_json::json!({
+            "file": "JVBERi0=",
+            "metadata": {"title": "x"},
+            "tags": ["a", "b"],
+            "count": 2,
+            "absent": null,
+        });
+        let encodings = [PartEncoding {
+            name: "file",
+            binary: true,
+            content_type: Some("image/png, application/pdf"),
+        }];
+        let (bytes, _) = Form::from_typed(&body, &encodings).unwrap().encode();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains(
+            "name=\"file\"; filename=\"file\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-\r\n"
+        ));
+        assert!(text.contains(
+            "name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n{\"title\":\"x\"}"
+        ));
+        assert_eq!(
+            text.matches("name=\"tags\"").count(),
+            2,
+            "one text part per item"
+        );
+        assert!(
+            text.contains("name=\"count\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n2\r\n")
+        );
+        assert!(!text.contains("absent"));
     }
 }

@@ -46,9 +46,13 @@ impl RequestBuilder {
         let base = url::Url::parse("https://gateway.invalid/").ok()?;
         let url = base.join(link).ok()?;
         self.path = url.path().to_owned();
+        // The link's query is kept as the server wrote it (already encoded).
         self.query = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .query()
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
             .collect();
         Some(self)
     }

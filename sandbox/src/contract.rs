@@ -7,7 +7,7 @@ use crate::SandboxError;
 use crate::routes::{Route, RouteResponse};
 use crate::state::{RouteEntry, SharedState};
 use bcss_codegen::Contract;
-use bcss_codegen::ir::{Api, BodyKind, Operation, ParamIn};
+use bcss_codegen::ir::{Api, BodyKind, Operation, ParamIn, ParamStyle, StatusMatch, Ty, TypeKind};
 use bcss_codegen::load::Loc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -62,6 +62,10 @@ pub enum LegalContextAt {
 pub struct ParamSpec {
     pub name: String,
     pub required: bool,
+    /// `deepObject`: sent as `name[key]=value`.
+    pub deep_object: bool,
+    /// An exploded `form` object: sent as its properties, never under its own name.
+    pub exploded_object: bool,
 }
 
 /// A declared request body, for validation.
@@ -87,6 +91,12 @@ pub struct OperationSpec {
     pub headers: Vec<ParamSpec>,
     pub body: Option<BodySpec>,
     pub legal_context: Option<(LegalContextAt, bool)>,
+    /// An exploded `form` object parameter sends its properties as query parameters of their
+    /// own: any query name is then accepted.
+    pub open_query: bool,
+    /// Every security alternative of the operation (the route requires the first; any one
+    /// grants access).
+    pub scope_alternatives: Vec<Vec<String>>,
     /// The same answer in the other media types the contract documents (chosen by `Accept`).
     pub alternatives: Vec<RouteResponse>,
 }
@@ -122,7 +132,7 @@ pub fn plan(path: &Path) -> Result<Plan, SandboxError> {
     let mut scopes: Vec<String> = Vec::new();
     for op in &api.operations {
         let full_path = format!("{}{}", api.base_path, op.path);
-        let planned = plan_operation(&contract, op, &api.base_path, &mut warnings);
+        let planned = plan_operation(&contract, &api, op, &api.base_path, &mut warnings);
         operations.push(ServedOperation {
             operation_id: planned.operation_id.clone(),
             method: op.method.clone(),
@@ -181,6 +191,7 @@ struct Planned {
 
 fn plan_operation(
     c: &Contract,
+    api: &Api,
     op: &Operation,
     base_path: &str,
     warnings: &mut Vec<String>,
@@ -194,10 +205,24 @@ fn plan_operation(
     let mut legal_context = None;
     let mut query = Vec::new();
     let mut headers = Vec::new();
+    let mut open_query = false;
     for p in &op.params {
+        let object = match &p.ty {
+            Ty::Named(id) => matches!(
+                api.types.defs[*id].kind,
+                TypeKind::Struct { .. } | TypeKind::Alias(Ty::Map(_) | Ty::JsonObject)
+            ),
+            Ty::Map(_) | Ty::JsonObject => true,
+            _ => false,
+        };
+        let exploded_object =
+            p.location == ParamIn::Query && p.style == ParamStyle::Form && p.explode && object;
+        open_query |= exploded_object;
         let spec = ParamSpec {
             name: p.name.clone(),
             required: p.required,
+            deep_object: p.style == ParamStyle::DeepObject,
+            exploded_object,
         };
         match p.location {
             ParamIn::Query => {
@@ -215,7 +240,7 @@ fn plan_operation(
             ParamIn::Path => {}
         }
     }
-    let body = op.body.as_ref().map(|b| {
+    let body = op.body().map(|b| {
         let json = matches!(b.kind, BodyKind::Json | BodyKind::MergePatch);
         let schema = c
             .resolve(&op.loc.child("requestBody"))
@@ -240,11 +265,12 @@ fn plan_operation(
         BodySpec {
             required: b.required,
             json,
-            other_media: b
-                .alternatives
+            other_media: op
+                .bodies
                 .iter()
+                .skip(1)
+                .map(|b| b.media_type.clone())
                 .filter(|m| !is_json(m))
-                .cloned()
                 .collect(),
             properties: closed.then(|| shape.props.iter().map(|(n, _)| n.clone()).collect()),
             required_properties: shape.required.clone(),
@@ -261,6 +287,8 @@ fn plan_operation(
             headers,
             body,
             legal_context,
+            open_query,
+            scope_alternatives: op.security.clone(),
             alternatives,
         },
     }
@@ -285,20 +313,26 @@ fn success_response(
     base_path: &str,
     warn: &mut impl FnMut(String),
 ) -> (RouteResponse, Vec<RouteResponse>) {
-    let status = op
+    // The answer to send: the lowest documented 2xx (an exact status, else a `2XX` range or a
+    // `default` success, answered as 200), else the first success documented.
+    let answer = op
         .success
         .iter()
-        .filter_map(|a| a.status)
-        .find(|s| (200..300).contains(s))
-        .or_else(|| op.success.iter().find_map(|a| a.status));
-    let Some(status) = status else {
+        .find(|a| a.matches.bounds().0 / 100 == 2)
+        .or_else(|| op.success.first());
+    let Some(answer) = answer else {
         warn("no success response documented; answering 200 without a body".into());
         return (RouteResponse::empty(200), Vec::new());
     };
+    let status = answer.matches.typical();
+    if answer.matches == StatusMatch::Default {
+        warn("only `default` documents the answer; answering it as 200".into());
+    }
     let responses = op.loc.child("responses");
-    let Ok((loc, response)) = c.resolve(&responses.child(&status.to_string())) else {
+    let Ok((loc, response)) = c.resolve(&responses.child(&answer.key)) else {
         warn(format!(
-            "response {status} cannot be resolved; answering it without a body"
+            "response {} cannot be resolved; answering {status} without a body",
+            answer.key
         ));
         return (RouteResponse::empty(status), Vec::new());
     };

@@ -216,7 +216,13 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
     };
     if let Some(token) = &token {
         let required = &entry.route.required_scopes;
-        if !required.iter().all(|s| token.scopes.contains(s)) {
+        let granted = |scopes: &[String]| scopes.iter().all(|s| token.scopes.contains(s));
+        // A served contract may offer several security alternatives: any one of them will do.
+        let alternative = entry
+            .contract
+            .as_ref()
+            .is_some_and(|spec| spec.scope_alternatives.iter().any(|a| granted(a)));
+        if !granted(required) && !alternative {
             return problem_answer(Problem::missing_scope(required, &token.scopes), jti);
         }
     }

@@ -101,7 +101,15 @@ pub fn check(
         .collect();
     let mut reported: Vec<&str> = Vec::new();
     for (name, value) in &sent {
-        if !spec.query.iter().any(|p| p.name == *name) && !reported.contains(&name.as_str()) {
+        let declared = spec.open_query
+            || spec.query.iter().any(|p| {
+                p.name == *name
+                    || (p.deep_object
+                        && name
+                            .strip_prefix(p.name.as_str())
+                            .is_some_and(|rest| rest.starts_with('[') && rest.ends_with(']')))
+            });
+        if !declared && !reported.contains(&name.as_str()) {
             reported.push(name);
             out.issues.push(
                 Issue::new(
@@ -118,7 +126,9 @@ pub fn check(
         }
     }
     for p in spec.query.iter().filter(|p| p.required) {
-        if !sent.iter().any(|(k, _)| *k == p.name) {
+        let present =
+            |k: &str| k == p.name || (p.deep_object && k.starts_with(&format!("{}[", p.name)));
+        if !p.exploded_object && !sent.iter().any(|(k, _)| present(k)) {
             out.issues.push(Issue::new(
                 "requiredInput",
                 "query",

@@ -63,6 +63,7 @@ fn employer_registry_cases() -> Vec<Case> {
         OrganizationUnit, OrganizationUnitUnitId, EventType, SubscriptionRequest, Subscription,
         DocumentType, DocumentMetadata, DocumentMetadataTitle, Document, HealthStatus,
         ListEstablishmentsActivityCodeItem, ListEstablishmentsSortItem, UploadDocumentRequest,
+        ActivePeriod, ActivityFilter, ActivityFilterNaceSection, ListEstablishmentsPostCodeItem,
     )
 }
 
@@ -990,7 +991,7 @@ fn valid_json_round_trips_through_every_generated_type() {
         |_, _| true,
         |_, case, validator, v| (case.round_trip)(v, validator),
     );
-    assert_eq!(tested, 36 + 37 + 11);
+    assert_eq!(tested, 36 + 41 + 11);
 }
 
 /// The first place where `after` lacks a property of `before` that the contract defines (unknown

@@ -55,6 +55,10 @@ impl SearchEmployers {
 }
 /// The successful answers of `search_employers`.
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref"
+)]
 pub enum SearchEmployersResponse {
     /// 200
     ///
@@ -101,6 +105,25 @@ impl GetEmployer {
         Ok(request)
     }
 }
+/// A `TRACE /employerRegistry/v1/employers/{employerId}` request: set optional parameters, then [`TraceEmployer::send`].
+#[must_use = "nothing is sent until `send` is called"]
+#[derive(Debug)]
+pub struct TraceEmployer {
+    pub(crate) request: bcss_runtime::RequestBuilder,
+}
+impl TraceEmployer {
+    /// Sends the request.
+    pub async fn send(self) -> Result<ApiResponse<bcss_runtime::exports::bytes::Bytes>, Error> {
+        let response = self.request.send_raw().await?;
+        match response.status().as_u16() {
+            200 => {
+                let body = response.body().clone();
+                Ok(response.with_value(body))
+            }
+            _ => Err(response.into_error()),
+        }
+    }
+}
 /// A `GET /employerRegistry/v1/employers/{employerId}/establishments` request: set optional parameters, then [`ListEstablishments::send`].
 #[must_use = "nothing is sent until `send` is called"]
 #[derive(Debug)]
@@ -118,15 +141,54 @@ impl ListEstablishments {
     }
     /// Sort order, as properties separated by commas; `-` before a property sorts it in descending order. Default `establishmentUnitNumber`.
     pub fn sort(mut self, value: Vec<crate::types::ListEstablishmentsSortItem>) -> Self {
-        self.request = self.request.query_param("sort", &value);
+        self.request = self.request.query_param_styled(
+            "sort",
+            &value,
+            bcss_runtime::params::ParamStyle::Form,
+            false,
+        );
+        self
+    }
+    /// Keep only the units at one of these Belgian post codes.
+    pub fn post_code(mut self, value: Vec<crate::types::ListEstablishmentsPostCodeItem>) -> Self {
+        self.request = self.request.query_param_styled(
+            "postCode",
+            &value,
+            bcss_runtime::params::ParamStyle::PipeDelimited,
+            false,
+        );
+        self
+    }
+    /// Keep only the units active during (part of) this period.
+    pub fn active_period(mut self, value: crate::types::ActivePeriod) -> Self {
+        self.request = self.request.query_param_styled(
+            "activePeriod",
+            &value,
+            bcss_runtime::params::ParamStyle::DeepObject,
+            true,
+        );
+        self
+    }
+    /// Keep only the units matching this filter, given as a JSON object.
+    pub fn activity_filter(mut self, value: crate::types::ActivityFilter) -> Self {
+        self.request = self.request.query_param_styled(
+            "activityFilter",
+            &value,
+            bcss_runtime::params::ParamStyle::Json,
+            false,
+        );
         self
     }
     /// Number of the requested page of a paged collection. Pages are numbered from 1.
+    ///
+    /// Default (server side): `1`.
     pub fn page(mut self, value: i32) -> Self {
         self.request = self.request.query_param("page", &value);
         self
     }
     /// Maximum number of items on one page of a paged collection.
+    ///
+    /// Default (server side): `20`.
     pub fn page_size(mut self, value: i32) -> Self {
         self.request = self.request.query_param("pageSize", &value);
         self
@@ -183,6 +245,22 @@ impl CreateSubscription {
         }
     }
 }
+/// A `DELETE /employerRegistry/v1/employers/{employerId}/subscriptions/{subscriptionId}` request: set optional parameters, then [`CancelSubscription::send`].
+#[must_use = "nothing is sent until `send` is called"]
+#[derive(Debug)]
+pub struct CancelSubscription {
+    pub(crate) request: bcss_runtime::RequestBuilder,
+}
+impl CancelSubscription {
+    /// Sends the request.
+    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
+        let response = self.request.send_raw().await?;
+        match response.status().as_u16() {
+            200..=299 => Ok(response.with_value(())),
+            _ => Err(response.into_error()),
+        }
+    }
+}
 /// A `POST /employerRegistry/v1/employers/{employerId}/documents` request: set optional parameters, then [`UploadDocument::send`].
 #[must_use = "nothing is sent until `send` is called"]
 #[derive(Debug)]
@@ -214,6 +292,22 @@ impl DownloadDocumentContent {
                 let body = response.body().clone();
                 Ok(response.with_value(body))
             }
+            _ => Err(response.into_error()),
+        }
+    }
+}
+/// A `PUT /employerRegistry/v1/employers/{employerId}/documents/{documentId}/content` request: set optional parameters, then [`ReplaceDocumentContent::send`].
+#[must_use = "nothing is sent until `send` is called"]
+#[derive(Debug)]
+pub struct ReplaceDocumentContent {
+    pub(crate) request: bcss_runtime::RequestBuilder,
+}
+impl ReplaceDocumentContent {
+    /// Sends the request.
+    pub async fn send(self) -> Result<ApiResponse<crate::types::Document>, Error> {
+        let response = self.request.send_raw().await?;
+        match response.status().as_u16() {
+            200..=299 => response.typed(),
             _ => Err(response.into_error()),
         }
     }

@@ -3,6 +3,53 @@
 //! Types of the API, generated from its contract.
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 use serde::{Deserialize, Serialize};
+/// A period of activity; either end may be left open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivePeriod {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<bcss_runtime::exports::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<bcss_runtime::exports::chrono::NaiveDate>,
+}
+/// Criteria on the activities carried out at an establishment unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityFilter {
+    /// NACE-BEL 2008 section letter (`I` for accommodation and food services).
+    #[serde(
+        rename = "naceSection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nace_section: Option<crate::types::ActivityFilterNaceSection>,
+    #[serde(
+        rename = "minimumWorkerCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub minimum_worker_count: Option<i32>,
+}
+/// NACE-BEL 2008 section letter (`I` for accommodation and food services).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ActivityFilterNaceSection(String);
+impl ActivityFilterNaceSection {
+    /// Checks the value against the contract's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        let value = value.into();
+        bcss_runtime::params::check_string(&value, Some("^[A-U]$"), None, None)?;
+        Ok(Self(value))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::str::FromStr for ActivityFilterNaceSection {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
 /// Criteria of a search for employers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmployerQuery {
@@ -727,6 +774,27 @@ pub enum ListEstablishmentsSortItem {
     /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
     #[serde(untagged)]
     Unknown(String),
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ListEstablishmentsPostCodeItem(String);
+impl ListEstablishmentsPostCodeItem {
+    /// Checks the value against the contract's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, bcss_runtime::types::InvalidValue> {
+        let value = value.into();
+        bcss_runtime::params::check_string(&value, Some("^\\d{4}$"), None, None)?;
+        Ok(Self(value))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::str::FromStr for ListEstablishmentsPostCodeItem {
+    type Err = bcss_runtime::types::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadDocumentRequest {

@@ -27,11 +27,15 @@ pub struct SearchPersons {
 }
 impl SearchPersons {
     /// Number of the requested page of a paged collection. Pages are numbered from 1.
+    ///
+    /// Default (server side): `1`.
     pub fn page(mut self, value: i32) -> Self {
         self.request = self.request.query_param("page", &value);
         self
     }
     /// Maximum number of items on one page of a paged collection.
+    ///
+    /// Default (server side): `20`.
     pub fn page_size(mut self, value: i32) -> Self {
         self.request = self.request.query_param("pageSize", &value);
         self
@@ -126,6 +130,10 @@ impl GetStatusHistory {
 }
 /// The successful answers of `get_status_history`.
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref"
+)]
 pub enum GetStatusHistoryResponse {
     /// 200
     ///
@@ -210,6 +218,10 @@ impl GetStatusCertificateTask {
 }
 /// The successful answers of `get_status_certificate_task`.
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref"
+)]
 pub enum GetStatusCertificateTaskResponse {
     /// 200
     ///

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc2};
 use super::rust_ty::{ident, tokens};
 use crate::annex::Annex;
-use crate::ir::{Answer, Api, BodyKind, Operation, Param, ParamIn, Ty};
+use crate::ir::{Answer, Api, Body, BodyKind, Operation, Param, ParamIn, StatusMatch, Ty};
 
 /// `client.rs`: the `Client` type and its methods.
 pub fn emit_client(api: &Api, annex: Option<&Annex>) -> TokenStream {
@@ -37,7 +37,16 @@ pub fn emit_client(api: &Api, annex: Option<&Annex>) -> TokenStream {
         None => quote!(None),
     };
     let health_path = base.trim_start_matches('/');
-    let methods = api.operations.iter().map(|op| emit_method(op, api));
+    let methods = api.operations.iter().flat_map(|op| {
+        if op.bodies.is_empty() {
+            vec![emit_method(op, None, api)]
+        } else {
+            op.bodies
+                .iter()
+                .map(|b| emit_method(op, Some(b), api))
+                .collect()
+        }
+    });
     let title_doc = format!(
         " Client of the {} API (contract version {}).",
         api.title, api.version
@@ -55,6 +64,8 @@ pub fn emit_client(api: &Api, annex: Option<&Annex>) -> TokenStream {
             legal_context: Option<String>,
         }
 
+        // Operations take their required parameters as arguments, as many as the contract has.
+        #[allow(clippy::too_many_arguments)]
         impl Client {
             /// Path of the API under the gateway (the contract's `servers` URL).
             pub const BASE_PATH: &'static str = #base;
@@ -106,10 +117,7 @@ pub fn emit_client(api: &Api, annex: Option<&Annex>) -> TokenStream {
 /// Whether the operation carries a LegalContext (a parameter, or a property of its body).
 fn has_legal_context(op: &Operation) -> bool {
     op.params.iter().any(|p| p.legal_context)
-        || op
-            .body
-            .as_ref()
-            .is_some_and(|b| b.legal_context_field.is_some())
+        || op.bodies.iter().any(|b| b.legal_context_field.is_some())
 }
 
 fn builder_ident(op: &Operation) -> Ident {
@@ -158,15 +166,48 @@ fn arg_ty(ty: &Ty, api: &Api) -> TokenStream {
 
 fn apply_param(p: &Param, value: TokenStream) -> TokenStream {
     let name = &p.name;
+    if p.default_style() {
+        return match p.location {
+            ParamIn::Path => quote!(.path_param(#name, #value)),
+            ParamIn::Query => quote!(.query_param(#name, #value)),
+            ParamIn::Header => quote!(.header_param(#name, #value)),
+        };
+    }
+    let style = format_ident!("{}", p.style.variant());
+    let style = quote!(bcss_runtime::params::ParamStyle::#style);
+    let explode = p.explode;
     match p.location {
-        ParamIn::Path => quote!(.path_param(#name, #value)),
-        ParamIn::Query => quote!(.query_param(#name, #value)),
-        ParamIn::Header => quote!(.header_param(#name, #value)),
+        ParamIn::Path => quote!(.path_param_styled(#name, #value, #style, #explode)),
+        ParamIn::Query => quote!(.query_param_styled(#name, #value, #style, #explode)),
+        ParamIn::Header => quote!(.header_param_styled(#name, #value, #style, #explode)),
     }
 }
 
-fn emit_method(op: &Operation, api: &Api) -> TokenStream {
-    let fn_name = ident(&op.fn_name);
+/// ` Security alternatives: … ` when the contract offers more than one.
+fn security_doc(op: &Operation) -> Option<String> {
+    if op.security.len() < 2 {
+        return None;
+    }
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|a| {
+            if a.is_empty() {
+                "(no scope)".to_owned()
+            } else {
+                format!("`{}`", a.join("` + `"))
+            }
+        })
+        .collect();
+    Some(format!(
+        " The contract accepts any of these scope sets: {}; this client uses `{}`.",
+        alternatives.join(", "),
+        op.scopes.join("` + `")
+    ))
+}
+
+fn emit_method(op: &Operation, body: Option<&Body>, api: &Api) -> TokenStream {
+    let fn_name = ident(body.map_or(op.fn_name.as_str(), |b| b.fn_name.as_str()));
     let builder = builder_ident(op);
     let method = format_ident!("{}", op.method);
     let path = format!("{}{}", api.base_path, op.path);
@@ -177,15 +218,22 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
         let s = format!(" Scopes: `{}`.", op.scopes.join("`, `"));
         docs.push(quote!(#[doc = #s]));
     }
-    if let Some(body) = op.body.as_ref().filter(|b| !b.alternatives.is_empty()) {
+    if let Some(s) = security_doc(op) {
+        docs.push(quote!(#[doc = #s]));
+    }
+    if op.bodies.len() > 1
+        && let Some(body) = body
+    {
+        let others: Vec<String> = op
+            .bodies
+            .iter()
+            .filter(|b| b.fn_name != body.fn_name)
+            .map(|b| format!("`{}` ([`Client::{}`])", b.media_type, b.fn_name))
+            .collect();
         let note = format!(
             " The body is sent as `{}`; the contract also accepts {}.",
             body.media_type,
-            body.alternatives
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            others.join(", ")
         );
         docs.push(quote!(#[doc = ""] #[doc = #note]));
     }
@@ -204,29 +252,41 @@ fn emit_method(op: &Operation, api: &Api) -> TokenStream {
         setup.push(apply_param(p, value));
     }
     let mut legal_context = quote!(self.legal_context.clone());
-    if let Some(body) = &op.body {
-        match body.kind {
-            BodyKind::Json | BodyKind::MergePatch | BodyKind::Form => {
-                let t = tokens(&body.ty, &api.types);
+    if let Some(body) = body {
+        let media = &body.media_type;
+        match (&body.kind, &body.ty) {
+            (BodyKind::Multipart, Ty::Json) => {
+                args.push(quote!(form: &bcss_runtime::multipart::Form));
+                setup.push(quote!(.multipart(form)));
+            }
+            (BodyKind::Bytes, _) => {
+                args.push(quote!(body: impl Into<bcss_runtime::exports::bytes::Bytes>));
+                args.push(quote!(content_type: &str));
+                setup.push(quote!(.body(body, content_type)));
+            }
+            (kind, ty) => {
+                let t = tokens(ty, &api.types);
                 args.push(quote!(body: &#t));
-                let media = &body.media_type;
-                setup.push(match body.kind {
+                setup.push(match kind {
                     BodyKind::Json if media == "application/json" => quote!(.json(body)),
                     BodyKind::Form => quote!(.form(body)),
+                    BodyKind::Multipart => {
+                        let parts = body.parts.iter().map(|p| {
+                            let name = &p.name;
+                            let binary = p.binary;
+                            let content_type = match &p.content_type {
+                                Some(t) => quote!(Some(#t)),
+                                None => quote!(None),
+                            };
+                            quote!(bcss_runtime::multipart::PartEncoding { name: #name, binary: #binary, content_type: #content_type })
+                        });
+                        quote!(.multipart_typed(body, &[#(#parts),*]))
+                    }
                     _ => quote!(.json_as(body, #media)),
                 });
                 if let Some(field) = &body.legal_context_field {
                     legal_context = quote!(bcss_runtime::params::body_legal_context(body, #field));
                 }
-            }
-            BodyKind::Multipart => {
-                args.push(quote!(form: &bcss_runtime::multipart::Form));
-                setup.push(quote!(.multipart(form)));
-            }
-            BodyKind::Bytes => {
-                args.push(quote!(body: impl Into<bcss_runtime::exports::bytes::Bytes>));
-                args.push(quote!(content_type: &str));
-                setup.push(quote!(.body(body, content_type)));
             }
         }
     }
@@ -282,6 +342,14 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
                 Ty::String => quote!(&str),
                 other => tokens(other, &api.types),
             };
+            let default = p.default.as_ref().map(|v| {
+                let v = v
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string());
+                let text = format!(" Default (server side): `{v}`.");
+                quote!(#[doc = ""] #[doc = #text])
+            });
             let d = doc(p.doc.as_deref());
             let value = if p.ty == Ty::String {
                 quote!(value)
@@ -291,6 +359,7 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
             let apply = apply_param(p, value);
             quote! {
                 #d
+                #default
                 pub fn #name(mut self, value: #ty) -> Self {
                     self.request = self.request #apply;
                     self
@@ -299,10 +368,7 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
         });
     let lc_param = op.params.iter().find(|p| p.legal_context);
     let lc_required = lc_param.map(|p| p.required).unwrap_or(false)
-        || op
-            .body
-            .as_ref()
-            .is_some_and(|b| b.legal_context_field.is_some());
+        || op.body().is_some_and(|b| b.legal_context_field.is_some());
     let has_lc = has_legal_context(op);
     let lc_setter = lc_param.map(|_| {
         quote! {
@@ -402,6 +468,32 @@ fn paged(op: &Operation, api: &Api) -> Option<String> {
     has_items.then(|| next.name.clone())
 }
 
+/// The match pattern of an answer's statuses (`200`, `200..=299`).
+fn status_pattern(a: &Answer) -> TokenStream {
+    match a.matches.bounds() {
+        (first, last) if first == last => {
+            let s = proc_macro2::Literal::u16_unsuffixed(first);
+            quote!(#s)
+        }
+        (first, last) => {
+            let (first, last) = (
+                proc_macro2::Literal::u16_unsuffixed(first),
+                proc_macro2::Literal::u16_unsuffixed(last),
+            );
+            quote!(#first..=#last)
+        }
+    }
+}
+
+/// How an answer is named in docs: `200`, `2XX`, `default (any 2xx)`.
+fn status_label(a: &Answer) -> String {
+    match a.matches {
+        StatusMatch::Exact(s) => s.to_string(),
+        StatusMatch::Range(r) => format!("{r}XX"),
+        StatusMatch::Default => "default (any 2xx status)".into(),
+    }
+}
+
 /// The output type, the decoding of a response into it, and any response enum.
 fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream) {
     let decode_one = |a: &Answer| -> TokenStream {
@@ -429,7 +521,7 @@ fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream)
                 None => quote!(()),
                 Some(t) => tokens(t, &api.types),
             };
-            let status = proc_macro2::Literal::u16_unsuffixed(one.status.unwrap_or(200));
+            let status = status_pattern(one);
             let decode = decode_one(one);
             (
                 out,
@@ -445,10 +537,7 @@ fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream)
             let doc = format!(" The successful answers of `{}`.", op.fn_name);
             let variants = many.iter().map(|a| {
                 let v = ident(&a.name);
-                let d = doc2(
-                    Some(&format!("{}", a.status.unwrap_or(0))),
-                    a.doc.as_deref(),
-                );
+                let d = doc2(Some(&status_label(a)), a.doc.as_deref());
                 match &a.ty {
                     None => quote!(#d #v,),
                     Some(t) => {
@@ -459,7 +548,7 @@ fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream)
             });
             let arms = many.iter().map(|a| {
                 let v = ident(&a.name);
-                let status = proc_macro2::Literal::u16_unsuffixed(a.status.unwrap_or(200));
+                let status = status_pattern(a);
                 match &a.ty {
                     None => quote!(#status => Ok(response.with_value(#name::#v)),),
                     Some(Ty::Binary) => quote!(#status => {
@@ -481,6 +570,7 @@ fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream)
                 quote! {
                     #[doc = #doc]
                     #[derive(Clone, Debug)]
+                    #[allow(clippy::large_enum_variant, reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref")]
                     pub enum #name {
                         #(#variants)*
                     }

@@ -8,7 +8,9 @@ pub mod ty;
 
 use serde_json::Value;
 
-pub use operation::{Answer, Body, BodyKind, Operation, Param, ParamIn};
+pub use operation::{
+    Answer, Body, BodyKind, Operation, Param, ParamIn, ParamStyle, PartEncoding, StatusMatch,
+};
 pub use schema::TypeSpace;
 pub use ty::{Field, RuntimeType, Ty, TypeDef, TypeId, TypeKind, UnionVariant};
 

@@ -27,6 +27,64 @@ const RESERVED_TYPES: &[&str] = &[
     "Box",
 ];
 
+/// Methods of std traits: an inherent method of that name trips clippy's
+/// `should_implement_trait` (or shadows the derived `Clone`/`Debug`).
+const TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "fmt",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "ne",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// Methods every generated `Client` has besides the operations.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "from_runtime",
+    "with_legal_context",
+    "runtime",
+    "health",
+    "config",
+];
+
+/// `name`, or `name_<suffix>` when it is a std trait method's name.
+pub fn unreserved(name: &str, suffix: &str) -> String {
+    if TRAIT_METHODS.contains(&name) {
+        format!("{name}_{suffix}")
+    } else {
+        name.to_owned()
+    }
+}
+
 fn clean(raw: &str) -> String {
     let mapped: String = raw
         .chars()
@@ -108,5 +166,7 @@ mod tests {
         assert_eq!(names.claim("Error"), "Error2");
         assert_eq!(names.claim("Person"), "Person");
         assert_eq!(names.claim("Person"), "Person2");
+        assert_eq!(unreserved("next", "param"), "next_param");
+        assert_eq!(unreserved("page", "param"), "page");
     }
 }
