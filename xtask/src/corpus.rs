@@ -52,12 +52,15 @@ pub fn run(args: Args) -> Result<()> {
     }
     let work = tempfile::tempdir()?;
     let runtime = std::path::absolute(root.join("runtime"))?;
+    let started = std::time::Instant::now();
     let mut rows: Vec<Row> = contracts
         .iter()
         .enumerate()
         .map(|(i, contract)| generate_one(contract, i, &dir, &runtime, work.path()))
         .collect();
+    let generated = started.elapsed();
     lint(&mut rows, &root, work.path())?;
+    let linted = started.elapsed() - generated;
 
     println!("\n{:<70} outcome", "contract");
     for row in &rows {
@@ -76,6 +79,11 @@ pub fn run(args: Args) -> Result<()> {
         .iter()
         .map(|r| (r.contract.clone(), r.outcome()))
         .collect();
+    println!(
+        "\n(generation {:.1} s, cargo clippy {:.1} s)",
+        generated.as_secs_f64(),
+        linted.as_secs_f64()
+    );
     let summary = report::summary(&rows);
     let gated = gate(&args, &root, &dir, &outcomes, &summary);
     let panicked = rows
