@@ -10,6 +10,7 @@ pub struct Client {
     inner: BcssClient,
     legal_context: Option<String>,
 }
+#[allow(clippy::too_many_arguments)]
 impl Client {
     /// Path of the API under the gateway (the contract's `servers` URL).
     pub const BASE_PATH: &'static str = "/noticeBoard/v1";
