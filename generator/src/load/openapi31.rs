@@ -190,6 +190,17 @@ impl Normaliser<'_> {
         }
         self.type_list(map, at);
         self.constant(map, at);
+        // `null` among the values of an enum means the schema is nullable (3.1, and 3.0.3's own
+        // reading of `nullable` + `enum`): the IR reads `nullable` and the other values.
+        if let Some(Value::Array(values)) = map.get_mut("enum")
+            && values.iter().any(Value::is_null)
+        {
+            values.retain(|v| !v.is_null());
+            if values.is_empty() {
+                map.remove("enum");
+            }
+            map.insert("nullable".into(), json!(true));
+        }
         if let Some(Value::Array(examples)) = map.get("examples") {
             let first = examples.first().cloned();
             map.remove("examples");
