@@ -60,6 +60,8 @@ fn is_schema_like(v: &Value) -> bool {
         "$ref",
         "enum",
         "items",
+        "$defs",
+        "definitions",
     ]
     .iter()
     .any(|k| v.get(*k).is_some())
