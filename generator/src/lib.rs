@@ -1,5 +1,5 @@
-//! bcss-codegen: a BCSS contract (OpenAPI 3.0, as a file, folder or zip) and its partner annex
-//! become a typed Rust client crate on `bcss-runtime`.
+//! bcss-codegen: a BCSS contract (OpenAPI 3.0 or 3.1, or Swagger 2.0; a file, folder or zip) and
+//! its partner annex become a typed Rust client crate on `bcss-runtime`.
 //!
 //! Stages, one module each: [`load`] (files and `$ref`s) → [`ir`] (types and operations) →
 //! [`check`] (annex rules) → [`emit`] (Rust source). [`Generator`] runs them.

@@ -125,6 +125,25 @@ fn keywords_without_a_3_0_reading_are_warnings_with_their_pointer() {
             ),
         ]
     );
+    // `null` among enum values: nullable, the other values kept.
+    let c = load(
+        tmp.path(),
+        "openapi: 3.1.0\ninfo: {title: demo, version: '1'}\ncomponents:\n  schemas:\n    Level: {type: [string, 'null'], enum: [low, high, null]}\n",
+    );
+    assert_eq!(
+        at(&c, "/components/schemas/Level"),
+        json!({"type": "string", "nullable": true, "enum": ["low", "high"]})
+    );
+    // Constraints beside a `$ref` apply too (an intersection), annotations stay.
+    let c = load(
+        tmp.path(),
+        "openapi: 3.1.0\ninfo: {title: demo, version: '1'}\ncomponents:\n  schemas:\n    B: {type: object, properties: {b: {type: string}}}\n    A: {$ref: '#/components/schemas/B', description: d, required: [a], properties: {a: {type: integer}}}\n",
+    );
+    assert_eq!(
+        at(&c, "/components/schemas/A"),
+        json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/B"},
+               {"required": ["a"], "properties": {"a": {"type": "integer"}}}]})
+    );
     // A 3.1 document may leave `paths` out.
     assert_eq!(at(&c, "/paths"), json!({}));
 }

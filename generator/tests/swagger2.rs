@@ -230,3 +230,66 @@ fn odd_swagger2_and_openapi31_documents_are_diagnosed_never_a_panic() {
         let _ = run(&doc);
     }
 }
+
+/// Swagger 2.0 building blocks reference each other across files (the Belgif ones do): every
+/// file is converted, and every `$ref` into a converted file — from a 2.0 or a 3.0 document —
+/// follows it, for definitions, parameters (body ones included) and responses.
+#[test]
+fn references_across_converted_files_follow_the_conversion() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "blocks.yaml",
+        "swagger: '2.0'\ninfo: {title: blocks, version: '1'}\npaths: {}\nparameters:\n  page: {name: page, in: query, type: integer, format: int32}\n  notice: {name: notice, in: body, required: true, schema: {$ref: '#/definitions/Notice'}}\nresponses:\n  Gone: {description: gone, schema: {$ref: '#/definitions/Notice'}}\ndefinitions:\n  Notice:\n    type: object\n    properties:\n      title: {type: string}\n      priority: {type: wrong}\n",
+    );
+    let root = write(
+        tmp.path(),
+        "openapi.yaml",
+        "swagger: '2.0'\ninfo: {title: demo, version: '1'}\nbasePath: /demo/v1\npaths:\n  /notices:\n    get:\n      operationId: listNotices\n      parameters: [{$ref: 'blocks.yaml#/parameters/page'}]\n      responses:\n        '200': {description: ok, schema: {type: array, items: {$ref: 'blocks.yaml#/definitions/Notice'}}}\n        '410': {$ref: 'blocks.yaml#/responses/Gone'}\n    post:\n      operationId: publishNotice\n      parameters: [{$ref: 'blocks.yaml#/parameters/notice'}]\n      responses:\n        '204': {description: done}\n",
+    );
+    let c = bcss_codegen::Contract::load(&root).unwrap();
+    let at = |pointer: &str| {
+        c.get(&bcss_codegen::load::Loc {
+            file: 0,
+            pointer: pointer.into(),
+        })
+        .cloned()
+    };
+    assert_eq!(
+        at("/paths/~1notices/get/parameters/0/$ref").unwrap(),
+        "blocks.yaml#/components/parameters/page"
+    );
+    assert_eq!(
+        at("/paths/~1notices/post/requestBody/$ref").unwrap(),
+        "blocks.yaml#/components/requestBodies/notice"
+    );
+    assert_eq!(
+        at("/paths/~1notices/get/responses/410/$ref").unwrap(),
+        "blocks.yaml#/components/responses/Gone"
+    );
+    // The error in the building block names it as written.
+    let err = Generator::new(&root).generate().unwrap_err();
+    assert_eq!(
+        (err.file.as_str(), err.pointer.as_str()),
+        (
+            "blocks.yaml",
+            "/definitions/Notice/properties/priority/type"
+        ),
+        "{err}"
+    );
+    // A 3.0 document using the same blocks.
+    let root = write(
+        tmp.path(),
+        "openapi3.yaml",
+        "openapi: 3.0.3\ninfo: {title: demo, version: '1'}\npaths:\n  /notices:\n    get:\n      parameters: [{$ref: 'blocks.yaml#/parameters/page'}]\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: 'blocks.yaml#/definitions/Notice'}}}\n",
+    );
+    let c = bcss_codegen::Contract::load(&root).unwrap();
+    let schema = c
+        .get(&bcss_codegen::load::Loc {
+            file: 0,
+            pointer: "/paths/~1notices/get/responses/200/content/application~1json/schema/$ref"
+                .into(),
+        })
+        .cloned();
+    assert_eq!(schema.unwrap(), "blocks.yaml#/components/schemas/Notice");
+}

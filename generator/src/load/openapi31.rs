@@ -60,6 +60,8 @@ fn is_schema_like(v: &Value) -> bool {
         "$ref",
         "enum",
         "items",
+        "$defs",
+        "definitions",
     ]
     .iter()
     .any(|k| v.get(*k).is_some())
@@ -146,6 +148,9 @@ impl Normaliser<'_> {
         for key in ["anyOf", "oneOf"] {
             self.null_alternatives(map, key, at);
         }
+        if self.is31 {
+            self.ref_with_constraints(map, at);
+        }
         for key in [
             "properties",
             "patternProperties",
@@ -190,6 +195,17 @@ impl Normaliser<'_> {
         }
         self.type_list(map, at);
         self.constant(map, at);
+        // `null` among the values of an enum means the schema is nullable (3.1, and 3.0.3's own
+        // reading of `nullable` + `enum`): the IR reads `nullable` and the other values.
+        if let Some(Value::Array(values)) = map.get_mut("enum")
+            && values.iter().any(Value::is_null)
+        {
+            values.retain(|v| !v.is_null());
+            if values.is_empty() {
+                map.remove("enum");
+            }
+            map.insert("nullable".into(), json!(true));
+        }
         if let Some(Value::Array(examples)) = map.get("examples") {
             let first = examples.first().cloned();
             map.remove("examples");
@@ -215,6 +231,51 @@ impl Normaliser<'_> {
                 format!("`{key}` (JSON Schema 2020-12) is not supported: the generated type does not express it"),
             );
         }
+    }
+
+    /// In 3.1 the keywords beside a `$ref` apply too (3.0 ignores them): constraints there
+    /// (`properties`, `required`…) become `allOf: [{$ref}, {constraints}]`, which the IR merges;
+    /// annotations (`description`…) stay where they are.
+    fn ref_with_constraints(&mut self, map: &mut Map<String, Value>, at: &str) {
+        const ANNOTATIONS: [&str; 13] = [
+            "$ref",
+            "description",
+            "title",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "example",
+            "examples",
+            "default",
+            "nullable",
+            "$comment",
+            "externalDocs",
+            "xml",
+        ];
+        if !map.contains_key("$ref") || map.contains_key("allOf") {
+            return;
+        }
+        let constraints: Vec<String> = map
+            .keys()
+            .filter(|k| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"))
+            .cloned()
+            .collect();
+        if constraints.is_empty() {
+            return;
+        }
+        let mut extra = Map::new();
+        for k in constraints {
+            if let Some(v) = map.remove(&k) {
+                let token = escape_token(&k);
+                self.origin
+                    .add(format!("{at}/allOf/1/{token}"), format!("{at}/{token}"));
+                extra.insert(k, v);
+            }
+        }
+        let reference = map.remove("$ref").unwrap_or(Value::Null);
+        self.origin
+            .add(format!("{at}/allOf/0/$ref"), format!("{at}/$ref"));
+        map.insert("allOf".into(), json!([{"$ref": reference}, extra]));
     }
 
     /// `type: [X, "null"]` → `type: X, nullable: true`; `type: "null"` → nullable, no type;
