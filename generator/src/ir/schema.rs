@@ -454,6 +454,34 @@ impl TypeSpace {
                 flattened.push((names.claim(&snake(key)), ty));
             }
         }
+        // A discriminated union reads its tag itself: the struct must leave the property to it
+        // (serde hands a flattened field only the properties no named field took).
+        for (_, ty) in &flattened {
+            let Ty::Named(id) = ty else { continue };
+            let TypeKind::Union {
+                variants,
+                discriminator: Some(tag),
+            } = &self.defs[*id].kind
+            else {
+                continue;
+            };
+            fields.retain(|f| f.json != *tag);
+            let kept_by_all = variants.iter().all(|v| match &v.ty {
+                Ty::Named(vid) => matches!(&self.defs[*vid].kind,
+                    TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.json == *tag)),
+                _ => false,
+            });
+            if !kept_by_all {
+                let w = c
+                    .warning(
+                        loc,
+                        "discriminator-not-kept",
+                        format!("the discriminator `{tag}` selects the alternative when decoding, but not every alternative declares it: it is not written back"),
+                    )
+                    .hint(format!("declare `{tag}` in every alternative"));
+                self.warn(w);
+            }
+        }
         let mut additional = match found.additional {
             Some(Additional::Any) => Some(Ty::Json),
             Some(Additional::Schema(l)) => Some(self.ty(c, &l, &format!("{name}Value"))?),
@@ -635,7 +663,20 @@ fn collect_object(
         .into_iter()
         .find(|k| value.get(*k).is_some())
     {
-        found.unions.push((loc.clone(), key, via_ref));
+        if shapes::only_required(&value[key]) {
+            // `oneOf: [{required: [a]}, {required: [b]}]` says which properties must be there:
+            // a rule on the object, not other shapes of it.
+            found.warnings.push(
+                c.warning(
+                    &loc.child(key),
+                    "required-alternatives-not-checked",
+                    format!("the `{key}` only says which properties must be present: the client does not check it"),
+                )
+                .hint("the server still checks it"),
+            );
+        } else {
+            found.unions.push((loc.clone(), key, via_ref));
+        }
     }
     Ok(())
 }

@@ -57,10 +57,18 @@ pub(super) fn enum_has_null(v: &Value) -> bool {
         .is_some_and(|e| e.iter().any(Value::is_null))
 }
 
-/// A boolean keyword, at the place that uses a schema or on the schema itself.
+/// A boolean keyword, at the place that uses a schema, on the only part of an `allOf`/`oneOf`/
+/// `anyOf` wrapping a reference there, or on the schema itself.
 pub(super) fn flag(here: &Value, schema: &Value, key: &str) -> bool {
-    [here, schema]
-        .iter()
+    let wrapped = ["allOf", "oneOf", "anyOf"].iter().find_map(|k| {
+        match here.get(*k).and_then(Value::as_array).map(Vec::as_slice) {
+            Some([only]) => Some(only),
+            _ => None,
+        }
+    });
+    [Some(here), wrapped, Some(schema)]
+        .into_iter()
+        .flatten()
         .any(|v| v.get(key).and_then(Value::as_bool).unwrap_or(false))
 }
 
@@ -122,6 +130,20 @@ pub(super) fn any_of_objects(c: &Contract, loc: &Loc, v: &Value) -> bool {
             c.resolve(&loc.child("anyOf").child(&i.to_string()))
                 .is_ok_and(|(_, v)| v.get("properties").is_some() || v.get("allOf").is_some())
         })
+}
+
+/// Whether every alternative of a `oneOf`/`anyOf` only lists `required` properties.
+pub(super) fn only_required(alternatives: &Value) -> bool {
+    alternatives.as_array().is_some_and(|alts| {
+        !alts.is_empty()
+            && alts.iter().all(|a| {
+                a.as_object().is_some_and(|m| {
+                    m.contains_key("required")
+                        && m.keys()
+                            .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+                })
+            })
+    })
 }
 
 /// In an untagged union, the first pair `(earlier, later)` where every value of `later` is

@@ -411,3 +411,61 @@ fn extra_properties_and_nullable_all_of_parts() {
         "{code}"
     );
 }
+
+#[test]
+fn a_discriminated_union_beside_properties_reads_its_own_tag() {
+    let api = api(r#"
+    Card:
+      type: object
+      properties: {kind: {type: string}, cardNumber: {type: string}}
+      required: [kind, cardNumber]
+    Iban:
+      type: object
+      properties: {iban: {type: string}}
+      required: [iban]
+    Payment:
+      type: object
+      properties:
+        kind: {type: string}
+        amount: {type: string}
+      oneOf: [{$ref: '#/components/schemas/Card'}, {$ref: '#/components/schemas/Iban'}]
+      discriminator: {propertyName: kind}
+"#);
+    let TypeKind::Struct { fields, .. } = kind(&api, "Payment") else {
+        panic!()
+    };
+    // `kind` is left to the union, which needs it to choose the alternative.
+    let names: Vec<_> = fields.iter().map(|f| f.json.as_str()).collect();
+    assert_eq!(names, ["amount"]);
+    // `Iban` does not declare it: a decoded `Iban` payment is written back without it.
+    assert_eq!(
+        warnings(&api),
+        [("discriminator-not-kept", "/components/schemas/Payment")]
+    );
+}
+
+#[test]
+fn alternatives_that_only_list_required_properties_are_a_rule_not_a_union() {
+    // Belgif money-v1 `BelgianRemittanceInformation`: one of two properties must be there.
+    let api = api(r#"
+    Remittance:
+      type: object
+      properties:
+        unstructured: {type: string}
+        structured: {type: string}
+      oneOf:
+        - required: [unstructured]
+        - required: [structured]
+"#);
+    assert_eq!(
+        warnings(&api),
+        [(
+            "required-alternatives-not-checked",
+            "/components/schemas/Remittance/oneOf"
+        )]
+    );
+    assert!(matches!(
+        kind(&api, "Remittance"),
+        TypeKind::Struct { fields, flattened, .. } if fields.len() == 2 && flattened.is_empty()
+    ));
+}
