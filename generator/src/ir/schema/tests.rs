@@ -152,6 +152,10 @@ fn integer_and_number_enums_are_open_newtypes_with_constants() {
       format: int32
       enum: [10, 20]
       x-enum-varnames: [low, high]
+    Wide:
+      type: integer
+      format: int32
+      enum: [1, 3000000000]
 "#);
     assert!(warnings(&api).is_empty(), "{:?}", warnings(&api));
     let consts = |name| match kind(&api, name) {
@@ -176,6 +180,8 @@ fn integer_and_number_enums_are_open_newtypes_with_constants() {
         consts("Named"),
         (Ty::I32, vec!["LOW".into(), "HIGH".into()])
     );
+    // A value beyond `int32` (the contract contradicts itself): the wider type holds it.
+    assert_eq!(consts("Wide").0, Ty::I64);
     let code = code(&api);
     assert!(code.contains("pub struct Priority(pub i64);"), "{code}");
     assert!(
