@@ -178,18 +178,22 @@ fn collect_object(
         return Err(c.error(loc, "`allOf` nested more than 32 levels (a cycle?)"));
     }
     let via_ref = c.get(loc).is_some_and(|v| v.get("$ref").is_some());
-    if part
-        && c.get(loc)
-            .is_some_and(|v| v.get("nullable") == Some(&Value::Bool(true)))
-    {
-        found.warnings.push(
-            c.warning(
-                &loc.child("nullable"),
-                "all-of-part-nullable",
-                "`nullable` on one part of an `allOf` is not expressed: the merged object is not nullable",
-            )
-            .hint("put `nullable: true` beside the `allOf`, at the property that uses it"),
-        );
+    // On a part (beside its `$ref`, say) these say nothing about the merged object, and on an
+    // `anyOf` alternative they are no better: what the struct cannot express is reported.
+    for keyword in ["nullable", "readOnly", "writeOnly"] {
+        if part
+            && c.get(loc)
+                .is_some_and(|v| v.get(keyword) == Some(&Value::Bool(true)))
+        {
+            found.warnings.push(
+                c.warning(
+                    &loc.child(keyword),
+                    "all-of-part-modifier-ignored",
+                    format!("`{keyword}` on one part of an `allOf` is not expressed: it does not apply to the merged object"),
+                )
+                .hint(format!("put `{keyword}: true` beside the `allOf`, or at the property that uses the object")),
+            );
+        }
     }
     let (loc, value) = c.resolve(loc)?;
     if let Some(parts) = value.get("allOf").and_then(Value::as_array) {

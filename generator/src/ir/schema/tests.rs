@@ -376,7 +376,7 @@ fn extra_properties_and_nullable_all_of_parts() {
     Merged:
       allOf:
         - {$ref: '#/components/schemas/Base', nullable: true}
-        - {type: object, properties: {c: {type: string}}}
+        - {type: object, properties: {c: {type: string}}, readOnly: true}
     Both:
       type: object
       properties: {d: {type: string}}
@@ -393,8 +393,15 @@ fn extra_properties_and_nullable_all_of_parts() {
     let w = warnings(&api);
     assert!(
         w.contains(&(
-            "all-of-part-nullable",
+            "all-of-part-modifier-ignored",
             "/components/schemas/Merged/allOf/0/nullable"
+        )),
+        "{w:?}"
+    );
+    assert!(
+        w.contains(&(
+            "all-of-part-modifier-ignored",
+            "/components/schemas/Merged/allOf/1/readOnly"
         )),
         "{w:?}"
     );
