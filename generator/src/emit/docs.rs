@@ -28,7 +28,19 @@ pub fn doc2(summary: Option<&str>, description: Option<&str>) -> TokenStream {
 
 /// Keeps rustdoc quiet: bare URLs become autolinks, brackets are not intra-doc links.
 fn sanitize(line: &str) -> String {
-    let escaped = line.replace('[', "\\[").replace(']', "\\]");
+    // Inside `code` a backslash would show: escape only outside (when the backticks pair up).
+    let paired = line.matches('`').count().is_multiple_of(2);
+    let mut in_code = false;
+    let mut escaped = String::with_capacity(line.len());
+    for ch in line.chars() {
+        if ch == '`' && paired {
+            in_code = !in_code;
+        }
+        if matches!(ch, '[' | ']') && !in_code {
+            escaped.push('\\');
+        }
+        escaped.push(ch);
+    }
     escaped
         .split(' ')
         .map(|word| {
@@ -58,5 +70,6 @@ mod tests {
             super::sanitize(" see https://x.be/a. [b]"),
             " see <https://x.be/a>. \\[b\\]"
         );
+        assert_eq!(super::sanitize(" `[1]` [b]"), " `[1]` \\[b\\]");
     }
 }

@@ -5,7 +5,8 @@ use serde_json::{Number, Value};
 
 use super::{TypeSpace, str_of};
 use crate::diag::Diagnostic;
-use crate::ir::ty::{Ty, TypeKind, UnionVariant};
+use crate::ir::naming::{Names, pascal, snake};
+use crate::ir::ty::{EnumVariant, Ty, TypeKind, UnionVariant};
 use crate::load::{Contract, Loc};
 
 /// The values of an `enum`, `null` left out (it makes the property nullable).
@@ -57,10 +58,18 @@ pub(super) fn enum_has_null(v: &Value) -> bool {
         .is_some_and(|e| e.iter().any(Value::is_null))
 }
 
-/// A boolean keyword, at the place that uses a schema or on the schema itself.
+/// A boolean keyword, at the place that uses a schema, on the only part of an `allOf`/`oneOf`/
+/// `anyOf` wrapping a reference there, or on the schema itself.
 pub(super) fn flag(here: &Value, schema: &Value, key: &str) -> bool {
-    [here, schema]
-        .iter()
+    let wrapped = ["allOf", "oneOf", "anyOf"].iter().find_map(|k| {
+        match here.get(*k).and_then(Value::as_array).map(Vec::as_slice) {
+            Some([only]) => Some(only),
+            _ => None,
+        }
+    });
+    [Some(here), wrapped, Some(schema)]
+        .into_iter()
+        .flatten()
         .any(|v| v.get(key).and_then(Value::as_bool).unwrap_or(false))
 }
 
@@ -122,6 +131,20 @@ pub(super) fn any_of_objects(c: &Contract, loc: &Loc, v: &Value) -> bool {
             c.resolve(&loc.child("anyOf").child(&i.to_string()))
                 .is_ok_and(|(_, v)| v.get("properties").is_some() || v.get("allOf").is_some())
         })
+}
+
+/// Whether every alternative of a `oneOf`/`anyOf` only lists `required` properties.
+pub(super) fn only_required(alternatives: &Value) -> bool {
+    alternatives.as_array().is_some_and(|alts| {
+        !alts.is_empty()
+            && alts.iter().all(|a| {
+                a.as_object().is_some_and(|m| {
+                    m.contains_key("required")
+                        && m.keys()
+                            .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+                })
+            })
+    })
 }
 
 /// In an untagged union, the first pair `(earlier, later)` where every value of `later` is
@@ -242,4 +265,52 @@ fn is_decimal(t: &str) -> bool {
         && !frac.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(super) fn enum_kind(values: &[&str]) -> TypeKind {
+    let mut names = Names::default();
+    names.claim("Unknown");
+    let variants = values
+        .iter()
+        .map(|v| EnumVariant {
+            name: names.claim(&pascal(v)),
+            value: (*v).to_owned(),
+        })
+        .collect();
+    TypeKind::Enum { variants }
+}
+
+/// Named constants of an integer or number `enum`: `x-enum-varnames` when the contract gives
+/// them (a common extension), else derived from the value (`VALUE_3`, `VALUE_MINUS_1`, `VALUE_2_5`).
+pub(super) fn consts_kind(base: Ty, values: &[serde_json::Number], v: &Value) -> TypeKind {
+    let given: Vec<&str> = ["x-enum-varnames", "x-enumNames"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_array))
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut names = Names::default();
+    let values = values
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let wanted = match given.get(i) {
+                Some(g) if given.len() == values.len() => snake(g)
+                    .trim_start_matches("r#")
+                    .trim_matches('_')
+                    .to_uppercase(),
+                _ => format!("value_{n}")
+                    .replace('-', "minus_")
+                    .replace(['.', '+'], "_")
+                    .to_uppercase(),
+            };
+            let wanted = if wanted.is_empty() || wanted.starts_with(|ch: char| ch.is_ascii_digit())
+            {
+                format!("VALUE_{wanted}")
+            } else {
+                wanted
+            };
+            (names.claim(&wanted), n.clone())
+        })
+        .collect();
+    TypeKind::Consts { base, values }
 }
