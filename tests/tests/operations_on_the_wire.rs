@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use bcss_e2e::Harness;
 use bcss_employer_registry::types::{ActivePeriod, ActivityFilter, SubscriptionRequest};
-use bcss_sandbox::{LogEntry, SandboxConfig};
+use bcss_sandbox::{BodyPart, LogEntry, SandboxConfig};
 use serde_json::json;
 
 const CONSULT: &str = "scope:cbss:api:employerRegistry:consult";
@@ -87,6 +87,42 @@ async fn a_typed_multipart_body_is_sent_as_multipart() {
     assert_eq!(answer.status(), 201);
     let sent = calls(&h, "/documents").pop().unwrap();
     assert!(content_type(&sent).starts_with("multipart/form-data; boundary="));
+    let part = |name: &str, filename: Option<&str>, media: &str| BodyPart {
+        name: name.into(),
+        filename: filename.map(str::to_owned),
+        content_type: Some(media.into()),
+    };
+    assert_eq!(
+        sent.body_parts,
+        [
+            // Binary (base64 in the struct): a file part of raw bytes, its type recognised
+            // among the contract's `application/pdf, image/png, image/jpeg`.
+            part("file", Some("file"), "application/pdf"),
+            // An object: a JSON part, as `encoding.metadata.contentType` says.
+            part("metadata", None, "application/json"),
+        ]
+    );
+
+    // The same typed body framed as form fields: scalars become text parts.
+    let request: SubscriptionRequest = serde_json::from_value(json!({
+        "eventType": "establishmentOpened",
+        "callbackUri": "https://partner.example/notifications/employerRegistry",
+    }))
+    .unwrap();
+    client
+        .create_subscription_multipart(197532, &request)
+        .send()
+        .await
+        .unwrap();
+    let sent = calls(&h, "/subscriptions").pop().unwrap();
+    let text = "text/plain; charset=utf-8";
+    assert_eq!(
+        sent.body_parts,
+        [
+            part("eventType", None, text),
+            part("callbackUri", None, text)
+        ]
+    );
 }
 
 #[tokio::test]
