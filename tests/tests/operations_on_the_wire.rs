@@ -219,3 +219,56 @@ async fn trace_operations_are_generated_and_sent() {
     let call = calls(&h, "/employers/197532").pop().unwrap();
     assert_eq!(call.method, "TRACE");
 }
+
+#[tokio::test]
+async fn path_and_header_parameters_are_written_in_their_style() {
+    // The runtime helpers the generated builders call, against a scripted route: label and
+    // matrix path segments, an exploded object header, a JSON `content` header.
+    use bcss_runtime::params::ParamStyle;
+    use bcss_sandbox::{Route, RouteResponse};
+    let h = Harness::start().await;
+    h.sandbox.register_route(Route::get(
+        "/demo/v1/units/{label}/{matrix}",
+        &[],
+        RouteResponse::json(200, json!({})),
+    ));
+    let answer = h
+        .client()
+        .get("/demo/v1/units/{label}/{matrix}")
+        .path_param_styled("label", &["56101", "56102"], ParamStyle::Label, false)
+        .path_param_styled("matrix", &["9000", "9032"], ParamStyle::Matrix, true)
+        .header_param_styled(
+            "X-Period",
+            &json!({"from": "2024-01-01", "to": "2024-12-31"}),
+            ParamStyle::Simple,
+            true,
+        )
+        .header_param_styled(
+            "X-Filter",
+            &json!({"naceSection": "I"}),
+            ParamStyle::Json,
+            false,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let call = calls(&h, "/demo/v1/units/").pop().unwrap();
+    assert_eq!(
+        call.path,
+        "/demo/v1/units/.56101,56102/;matrix=9000;matrix=9032"
+    );
+    assert_eq!(call.headers["x-period"], "from=2024-01-01,to=2024-12-31");
+    assert_eq!(call.headers["x-filter"], r#"{"naceSection":"I"}"#);
+}
+
+#[tokio::test]
+async fn parameter_defaults_are_documented_not_sent() {
+    let (h, client) = serving().await;
+    // `page` (default 1) and `pageSize` (default 20) are left to the server.
+    client.list_establishments(197532).send().await.unwrap();
+    let path = calls(&h, "/establishments").pop().unwrap().path;
+    assert_eq!(path, "/employerRegistry/v1/employers/197532/establishments");
+    let docs = include_str!("../../clients/employer-registry/src/operations.rs");
+    assert!(docs.contains("/// Default (server side): `20`."));
+}
