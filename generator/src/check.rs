@@ -25,6 +25,9 @@ pub fn apply(
     policy: UnauthorisedOperations,
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let mut warnings = std::mem::take(&mut api.types.warnings);
+    // A path item reached twice (`$ref` to another path) yields its warnings twice.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.to_string()));
     let Some(annex) = annex else {
         return Ok(warnings);
     };

@@ -232,6 +232,7 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
     vars.push(("request_url".to_string(), request_url.clone()));
     vars.push(("base_url".to_string(), ctx.base_url.clone()));
     let mut legal_context = None;
+    let mut body_parts = Vec::new();
     let response = match (&entry.contract, entry.dynamic) {
         (Some(spec), _) => {
             let query = request.uri().query().map(str::to_owned);
@@ -252,6 +253,7 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
             };
             let checked = validate::check(spec, query.as_deref(), &headers, &body);
             legal_context = checked.legal_context;
+            body_parts = checked.parts;
             if !checked.issues.is_empty() {
                 let summary: Vec<String> = checked
                     .issues
@@ -276,6 +278,7 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
                     Outcome {
                         detail: Some(summary.join("; ").trim().to_string()),
                         legal_context,
+                        body_parts,
                         ..outcome
                     },
                 );
@@ -308,6 +311,7 @@ async fn answer(ctx: &GatewayContext, request: Request) -> (Response, Outcome) {
         Outcome {
             access_token_id: jti,
             legal_context,
+            body_parts,
             ..Outcome::new(status, "ok", None)
         },
     )

@@ -60,7 +60,7 @@ mod validate;
 pub use config::{AudienceMode, Ports, SandboxConfig, Settings};
 pub use contract::{ServedApi, ServedOperation};
 pub use faults::{Fault, FaultRule, FaultTarget};
-pub use log::{Listener, LogEntry, TokenRequestInfo};
+pub use log::{BodyPart, Listener, LogEntry, TokenRequestInfo};
 pub use pki::ClientCredentials;
 pub use routes::{HealthStatus, Route, RouteResponse};
 pub use state::Endpoints;

@@ -60,6 +60,18 @@ pub struct LogEntry {
     /// parameter or body property, as the operation declares it).
     #[serde(default)]
     pub legal_context: Option<String>,
+    /// Gateway, served contracts: the parts of a `multipart/form-data` body, as framed by the
+    /// client (names and media types only; the content is not kept).
+    #[serde(default)]
+    pub body_parts: Vec<BodyPart>,
+}
+
+/// One part of a multipart request body, without its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyPart {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
 }
 
 /// The non-secret parts of a token request.
@@ -119,6 +131,7 @@ pub struct Outcome {
     pub token: Option<TokenRequestInfo>,
     pub access_token_id: Option<String>,
     pub legal_context: Option<String>,
+    pub body_parts: Vec<BodyPart>,
 }
 
 impl Outcome {
@@ -157,6 +170,7 @@ impl RequestLog {
             token: outcome.token,
             access_token_id: outcome.access_token_id,
             legal_context: outcome.legal_context,
+            body_parts: outcome.body_parts,
         };
         tracing::info!(
             seq = entry.seq,

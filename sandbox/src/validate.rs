@@ -86,6 +86,8 @@ impl Issue {
 pub struct Checked {
     pub issues: Vec<Issue>,
     pub legal_context: Option<String>,
+    /// The parts of a multipart body (their headers, never their content).
+    pub parts: Vec<crate::log::BodyPart>,
 }
 
 /// Checks a request against the operation it was routed to.
@@ -147,6 +149,7 @@ pub fn check(
             ));
         }
     }
+    out.parts = multipart_parts(headers, body);
     let parsed = spec
         .body
         .as_ref()
@@ -171,6 +174,50 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .get(name.to_ascii_lowercase().as_str())
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
+}
+
+/// The name, file name and media type of each part of a `multipart/form-data` body (RFC 7578),
+/// so tests can see how a client framed it; empty for any other body.
+fn multipart_parts(headers: &HeaderMap, body: &[u8]) -> Vec<crate::log::BodyPart> {
+    let content_type = header(headers, "content-type").unwrap_or_default();
+    let Some(boundary) = content_type
+        .strip_prefix("multipart/form-data")
+        .and_then(|rest| rest.split("boundary=").nth(1))
+        .map(|b| {
+            b.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned()
+        })
+    else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(body);
+    let delimiter = format!("--{boundary}");
+    let quoted = |head: &str, key: &str| {
+        let start = head.find(&format!("{key}=\""))? + key.len() + 2;
+        let end = head[start..].find('"')? + start;
+        Some(head[start..end].to_owned())
+    };
+    text.split(delimiter.as_str())
+        .filter_map(|part| {
+            let (head, _) = part.trim_start_matches("\r\n").split_once("\r\n\r\n")?;
+            let disposition = head
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+            let content_type = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-type")
+                    .then(|| v.trim().to_owned())
+            });
+            Some(crate::log::BodyPart {
+                name: quoted(disposition, "name")?,
+                filename: quoted(disposition, "filename"),
+                content_type,
+            })
+        })
+        .collect()
 }
 
 /// Checks the body; returns it parsed when it is JSON.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use bcss_e2e::Harness;
 use bcss_employer_registry::types::{ActivePeriod, ActivityFilter, SubscriptionRequest};
-use bcss_sandbox::{LogEntry, SandboxConfig};
+use bcss_sandbox::{BodyPart, LogEntry, SandboxConfig};
 use serde_json::json;
 
 const CONSULT: &str = "scope:cbss:api:employerRegistry:consult";
@@ -87,6 +87,42 @@ async fn a_typed_multipart_body_is_sent_as_multipart() {
     assert_eq!(answer.status(), 201);
     let sent = calls(&h, "/documents").pop().unwrap();
     assert!(content_type(&sent).starts_with("multipart/form-data; boundary="));
+    let part = |name: &str, filename: Option<&str>, media: &str| BodyPart {
+        name: name.into(),
+        filename: filename.map(str::to_owned),
+        content_type: Some(media.into()),
+    };
+    assert_eq!(
+        sent.body_parts,
+        [
+            // Binary (base64 in the struct): a file part of raw bytes, its type recognised
+            // among the contract's `application/pdf, image/png, image/jpeg`.
+            part("file", Some("file"), "application/pdf"),
+            // An object: a JSON part, as `encoding.metadata.contentType` says.
+            part("metadata", None, "application/json"),
+        ]
+    );
+
+    // The same typed body framed as form fields: scalars become text parts.
+    let request: SubscriptionRequest = serde_json::from_value(json!({
+        "eventType": "establishmentOpened",
+        "callbackUri": "https://partner.example/notifications/employerRegistry",
+    }))
+    .unwrap();
+    client
+        .create_subscription_multipart(197532, &request)
+        .send()
+        .await
+        .unwrap();
+    let sent = calls(&h, "/subscriptions").pop().unwrap();
+    let text = "text/plain; charset=utf-8";
+    assert_eq!(
+        sent.body_parts,
+        [
+            part("eventType", None, text),
+            part("callbackUri", None, text)
+        ]
+    );
 }
 
 #[tokio::test]
@@ -182,4 +218,57 @@ async fn trace_operations_are_generated_and_sent() {
     assert_eq!(echoed.status(), 200);
     let call = calls(&h, "/employers/197532").pop().unwrap();
     assert_eq!(call.method, "TRACE");
+}
+
+#[tokio::test]
+async fn path_and_header_parameters_are_written_in_their_style() {
+    // The runtime helpers the generated builders call, against a scripted route: label and
+    // matrix path segments, an exploded object header, a JSON `content` header.
+    use bcss_runtime::params::ParamStyle;
+    use bcss_sandbox::{Route, RouteResponse};
+    let h = Harness::start().await;
+    h.sandbox.register_route(Route::get(
+        "/demo/v1/units/{label}/{matrix}",
+        &[],
+        RouteResponse::json(200, json!({})),
+    ));
+    let answer = h
+        .client()
+        .get("/demo/v1/units/{label}/{matrix}")
+        .path_param_styled("label", &["56101", "56102"], ParamStyle::Label, false)
+        .path_param_styled("matrix", &["9000", "9032"], ParamStyle::Matrix, true)
+        .header_param_styled(
+            "X-Period",
+            &json!({"from": "2024-01-01", "to": "2024-12-31"}),
+            ParamStyle::Simple,
+            true,
+        )
+        .header_param_styled(
+            "X-Filter",
+            &json!({"naceSection": "I"}),
+            ParamStyle::Json,
+            false,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let call = calls(&h, "/demo/v1/units/").pop().unwrap();
+    assert_eq!(
+        call.path,
+        "/demo/v1/units/.56101,56102/;matrix=9000;matrix=9032"
+    );
+    assert_eq!(call.headers["x-period"], "from=2024-01-01,to=2024-12-31");
+    assert_eq!(call.headers["x-filter"], r#"{"naceSection":"I"}"#);
+}
+
+#[tokio::test]
+async fn parameter_defaults_are_documented_not_sent() {
+    let (h, client) = serving().await;
+    // `page` (default 1) and `pageSize` (default 20) are left to the server.
+    client.list_establishments(197532).send().await.unwrap();
+    let path = calls(&h, "/establishments").pop().unwrap().path;
+    assert_eq!(path, "/employerRegistry/v1/employers/197532/establishments");
+    let docs = include_str!("../../clients/employer-registry/src/operations.rs");
+    assert!(docs.contains("/// Default (server side): `20`."));
 }

@@ -468,21 +468,31 @@ fn paged(op: &Operation, api: &Api) -> Option<String> {
     has_items.then(|| next.name.clone())
 }
 
-/// The match pattern of an answer's statuses (`200`, `200..=299`).
-fn status_pattern(a: &Answer) -> TokenStream {
-    match a.matches.bounds() {
-        (first, last) if first == last => {
-            let s = proc_macro2::Literal::u16_unsuffixed(first);
-            quote!(#s)
+/// The match pattern of an answer's statuses (`200`, `201..=299`): a range leaves out the
+/// exact statuses matched before it, so no two arms overlap.
+fn status_pattern(a: &Answer, all: &[Answer]) -> TokenStream {
+    let (first, last) = a.matches.bounds();
+    let exact: Vec<u16> = all
+        .iter()
+        .filter_map(|o| o.status)
+        .filter(|s| (first..=last).contains(s) && Some(*s) != a.status)
+        .collect();
+    let mut pieces = Vec::new();
+    let mut start = first;
+    for s in exact.iter().copied().chain([last + 1]) {
+        if s > start {
+            let (lo, hi) = (start, s - 1);
+            let lo_lit = proc_macro2::Literal::u16_unsuffixed(lo);
+            let hi_lit = proc_macro2::Literal::u16_unsuffixed(hi);
+            pieces.push(if lo == hi {
+                quote!(#lo_lit)
+            } else {
+                quote!(#lo_lit..=#hi_lit)
+            });
         }
-        (first, last) => {
-            let (first, last) = (
-                proc_macro2::Literal::u16_unsuffixed(first),
-                proc_macro2::Literal::u16_unsuffixed(last),
-            );
-            quote!(#first..=#last)
-        }
+        start = s + 1;
     }
+    quote!(#(#pieces)|*)
 }
 
 /// How an answer is named in docs: `200`, `2XX`, `default (any 2xx)`.
@@ -521,7 +531,7 @@ fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream)
                 None => quote!(()),
                 Some(t) => tokens(t, &api.types),
             };
-            let status = status_pattern(one);
+            let status = status_pattern(one, &op.success);
             let decode = decode_one(one);
             (
                 out,
@@ -548,7 +558,7 @@ fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, TokenStream)
             });
             let arms = many.iter().map(|a| {
                 let v = ident(&a.name);
-                let status = status_pattern(a);
+                let status = status_pattern(a, many);
                 match &a.ty {
                     None => quote!(#status => Ok(response.with_value(#name::#v)),),
                     Some(Ty::Binary) => quote!(#status => {

@@ -257,7 +257,8 @@ fn media_suffix(media: &str) -> String {
         ("multipart", "form-data") => "multipart".to_owned(),
         ("application" | "text", "xml") => "xml".to_owned(),
         ("text", sub) => format!("text_{sub}"),
-        (_, "*") | ("*", _) => top.to_owned(),
+        ("*", _) => "any".to_owned(),
+        (_, "*") => top.to_owned(),
         (_, sub) => sub.to_owned(),
     };
     snake(&suffix).trim_start_matches("r#").to_owned()

@@ -141,6 +141,8 @@ pub(super) fn params(
         let wanted = snake(&p.name);
         p.rust = if p.legal_context && wanted == "legal_context" {
             wanted
+        } else if TAKEN.contains(&wanted.as_str()) {
+            names.claim(&format!("{wanted}_param"))
         } else {
             names.claim(&unreserved(&wanted, "param"))
         };
