@@ -140,7 +140,7 @@ impl Client {
     /// Filter on economic activity with `activityCode`, repeated for several
     /// codes (`?activityCode=56101&activityCode=56102`), on post code with
     /// `postCode`, separated by `|` (`?postCode=9000|9032`), on the period of
-    /// activity with `activePeriod` (`?activePeriod\[from\]=2024-01-01`), and
+    /// activity with `activePeriod` (`?activePeriod[from]=2024-01-01`), and
     /// with `activityFilter`, a JSON object. Order with `sort`, a
     /// comma-separated list of properties, each optionally prefixed with `-`
     /// for descending order (`?sort=-startDate,name`).
