@@ -201,3 +201,29 @@ fn a_diagnostic_inside_a_merged_null_alternative_names_the_alternative() {
         "{err}"
     );
 }
+
+#[test]
+fn versions_are_read_by_major_and_minor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("openapi.yaml");
+    for (version, accepted) in [
+        ("3.0.3", true),
+        ("'3.1'", true),
+        ("3.0", true),
+        ("3.1.1", true),
+        ("3.10.0", false),
+        ("3.2.0", false),
+        ("'2.0'", false),
+    ] {
+        std::fs::write(
+            &path,
+            format!("openapi: {version}\ninfo: {{title: demo, version: '1'}}\npaths: {{}}\n"),
+        )
+        .unwrap();
+        let loaded = Contract::load(&path);
+        assert_eq!(loaded.is_ok(), accepted, "{version}");
+        if let Err(d) = loaded {
+            assert_eq!(d.pointer, "/openapi", "{version}: {d}");
+        }
+    }
+}

@@ -293,3 +293,33 @@ fn references_across_converted_files_follow_the_conversion() {
         .cloned();
     assert_eq!(schema.unwrap(), "blocks.yaml#/components/schemas/Notice");
 }
+
+/// Array fields of a urlencoded form keep their `collectionFormat` as the field's encoding.
+#[test]
+fn form_array_fields_keep_their_collection_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = write(
+        tmp.path(),
+        "form.yaml",
+        &format!(
+            "{HEADER}paths:\n  /a:\n    post:\n      consumes: [application/x-www-form-urlencoded]\n      parameters:\n        - {{name: ids, in: formData, type: array, items: {{type: string}}}}\n        - {{name: tags, in: formData, type: array, items: {{type: string}}, collectionFormat: multi}}\n      responses:\n        '204': {{description: done}}\n"
+        ),
+    );
+    let c = bcss_codegen::Contract::load(&spec).unwrap();
+    let encoding = c
+        .get(&bcss_codegen::load::Loc {
+            file: 0,
+            pointer:
+                "/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/encoding"
+                    .into(),
+        })
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        encoding,
+        serde_json::json!({
+            "ids": {"style": "form", "explode": false},
+            "tags": {"style": "form", "explode": true},
+        })
+    );
+}

@@ -83,8 +83,8 @@ impl Contract {
     pub(super) fn normalise(&mut self, dialect: Dialect) {
         for id in 0..self.files.len() {
             let file = &mut self.files[id];
-            let is31 = match file.value.get("openapi").and_then(Value::as_str) {
-                Some(v) => v.starts_with("3.1"),
+            let is31 = match file.value.get("openapi").map(version_text) {
+                Some(v) => minor_of(&v) == Some((3, 1)),
                 None => dialect == Dialect::OpenApi31 && file.origins.is_empty(),
             };
             let mut origin = Origin::default();
@@ -130,14 +130,30 @@ pub(super) fn check_version(name: &str, root: &Value) -> Result<Dialect, Diagnos
         }
         return Err(unsupported_swagger(name, "swagger", v));
     }
-    match root.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") => Ok(Dialect::OpenApi30),
-        Some(v) if v.starts_with("3.1") => Ok(Dialect::OpenApi31),
+    match root.get("openapi").map(version_text).as_deref() {
+        Some(v) if minor_of(v) == Some((3, 0)) => Ok(Dialect::OpenApi30),
+        Some(v) if minor_of(v) == Some((3, 1)) => Ok(Dialect::OpenApi31),
         Some(v) => Err(Diagnostic::error(name, "/openapi", format!("OpenAPI {v} is not supported: 3.0.x and 3.1.x are (and Swagger 2.0)"))
             .hint("if the contract only uses what OpenAPI 3.1 has, set `openapi: 3.1.0`; otherwise ask its authors for a 3.0 or 3.1 version")),
         None => Err(Diagnostic::error(name, "", "not an OpenAPI document: no `openapi` field at the top")
             .hint("the input must be the contract's root file (openapi.yaml), its folder, or the zip")),
     }
+}
+
+/// A version as written: `3.1.0`, or a YAML number (`openapi: 3.0`).
+fn version_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.trim().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// `3.1.0` → (3, 1); `3.10` is not `3.1`.
+fn minor_of(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
 }
 
 /// Root-document differences of OpenAPI 3.1: `paths` may be absent; `webhooks` are calls the

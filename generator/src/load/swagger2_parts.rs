@@ -40,36 +40,43 @@ impl Converter<'_> {
         let schema = schema_of_param(p, at, &mut self.warnings);
         self.origin.add(format!("{converted_at}/schema"), at);
         if schema.get("type").and_then(Value::as_str) == Some("array") {
-            let format = p
-                .get("collectionFormat")
-                .and_then(Value::as_str)
-                .unwrap_or("csv");
-            let (style, explode) = match (format, location) {
-                ("csv", "query") => ("form", false),
-                ("csv", _) => ("simple", false),
-                ("ssv", _) => ("spaceDelimited", false),
-                ("pipes", _) => ("pipeDelimited", false),
-                ("tsv", _) => {
-                    self.warn(&format!("{at}/collectionFormat"), "tsv-collection-format", "`collectionFormat: tsv` has no OpenAPI 3 equivalent: sent tab-separated (`style: tabDelimited`)");
-                    ("tabDelimited", false)
-                }
-                ("multi", _) => ("form", true),
-                (other, _) => {
-                    self.warn(
-                        &format!("{at}/collectionFormat"),
-                        "unknown-collection-format",
-                        format!(
-                            "unknown `collectionFormat: {other}`: sent as comma-separated values"
-                        ),
-                    );
-                    ("form", false)
-                }
-            };
+            let (style, explode) = self.collection_style(p, at, location);
             out.insert("style".into(), json!(style));
             out.insert("explode".into(), json!(explode));
         }
         out.insert("schema".into(), schema);
         Value::Object(out)
+    }
+
+    /// `collectionFormat` (default `csv`) → OpenAPI 3 `style` and `explode` at `location`.
+    fn collection_style(&mut self, p: &Value, at: &str, location: &str) -> (&'static str, bool) {
+        let format = p
+            .get("collectionFormat")
+            .and_then(Value::as_str)
+            .unwrap_or("csv");
+        match (format, location) {
+            ("csv", "query" | "formData") => ("form", false),
+            ("csv", _) => ("simple", false),
+            ("ssv", _) => ("spaceDelimited", false),
+            ("pipes", _) => ("pipeDelimited", false),
+            ("tsv", _) => {
+                self.warn(
+                    &format!("{at}/collectionFormat"),
+                    "tsv-collection-format",
+                    "`collectionFormat: tsv` has no OpenAPI 3 equivalent: sent tab-separated (`style: tabDelimited`)",
+                );
+                ("tabDelimited", false)
+            }
+            ("multi", _) => ("form", true),
+            (other, _) => {
+                self.warn(
+                    &format!("{at}/collectionFormat"),
+                    "unknown-collection-format",
+                    format!("unknown `collectionFormat: {other}`: sent as comma-separated values"),
+                );
+                ("form", false)
+            }
+        }
     }
 
     /// An `in: body` parameter → a request body with one content entry per `consumes` type.
@@ -164,8 +171,23 @@ impl Converter<'_> {
             schema["required"] = Value::Array(required);
         }
         let mut content = Map::new();
+        // How array fields of a urlencoded form are sent (`collectionFormat`, default csv).
+        let mut encoding = Map::new();
+        for p in form {
+            if p.value.get("type").and_then(Value::as_str) == Some("array") {
+                let (style, explode) = self.collection_style(&p.value, &p.at, "formData");
+                encoding.insert(
+                    p.name().to_owned(),
+                    json!({"style": style, "explode": explode}),
+                );
+            }
+        }
         for media in kinds {
-            content.insert(media, json!({"schema": schema}));
+            let mut entry = json!({"schema": schema});
+            if media.starts_with("application/x-www-form-urlencoded") && !encoding.is_empty() {
+                entry["encoding"] = Value::Object(encoding.clone());
+            }
+            content.insert(media, entry);
         }
         let any_required = form
             .iter()
