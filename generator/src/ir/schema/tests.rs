@@ -45,6 +45,8 @@ fn a_default_that_does_not_fit_its_type_is_a_warning_and_not_applied() {
         page: {type: integer, format: int32, default: 1}
         sort: {type: string, enum: [asc, desc], default: up}
         big: {type: integer, format: int32, default: 3000000000}
+        at: {type: string, format: date-time, default: yesterday}
+        code: {type: string, maxLength: 2, default: abc}
 "#);
     assert_eq!(
         warnings(&api),
@@ -61,13 +63,24 @@ fn a_default_that_does_not_fit_its_type_is_a_warning_and_not_applied() {
                 "default-does-not-fit",
                 "/components/schemas/Query/properties/big/default"
             ),
+            (
+                "default-does-not-fit",
+                "/components/schemas/Query/properties/at/default"
+            ),
+            (
+                "default-does-not-fit",
+                "/components/schemas/Query/properties/code/default"
+            ),
         ]
     );
     let TypeKind::Struct { fields, .. } = kind(&api, "Query") else {
         panic!()
     };
     let defaults: Vec<_> = fields.iter().map(|f| f.default.clone()).collect();
-    assert_eq!(defaults, [None, Some(serde_json::json!(1)), None, None]);
+    assert_eq!(
+        defaults,
+        [None, Some(serde_json::json!(1)), None, None, None, None]
+    );
     let code = code(&api);
     assert!(code.contains("default = \"Query::default_page\""), "{code}");
     assert!(!code.contains("default_size"), "{code}");
