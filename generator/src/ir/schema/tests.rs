@@ -491,3 +491,33 @@ fn alternatives_that_only_list_required_properties_are_a_rule_not_a_union() {
         TypeKind::Struct { fields, flattened, .. } if fields.len() == 2 && flattened.is_empty()
     ));
 }
+
+#[test]
+fn nullable_array_items_and_map_values_are_a_warning() {
+    let api = api(r#"
+    Lists:
+      type: object
+      properties:
+        names: {type: array, items: {type: string, nullable: true}}
+        anything: {type: array, items: {nullable: true}}
+        scores: {type: object, additionalProperties: {type: integer, nullable: true}}
+      additionalProperties: {type: string, enum: [a, null]}
+"#);
+    assert_eq!(
+        warnings(&api),
+        [
+            (
+                "nullable-elements-refused",
+                "/components/schemas/Lists/properties/names/items"
+            ),
+            (
+                "nullable-elements-refused",
+                "/components/schemas/Lists/properties/scores/additionalProperties"
+            ),
+            (
+                "nullable-elements-refused",
+                "/components/schemas/Lists/additionalProperties"
+            ),
+        ]
+    );
+}
