@@ -5,8 +5,9 @@
 //! gives both a proptest strategy of JSON values and a real JSON-Schema validator. The property:
 //! JSON valid for the schema deserializes into the type, serializes back to JSON the schema
 //! accepts, and that JSON deserializes to an equal value. Edge cases follow as their own tests:
-//! unknown enum values, unknown fields, merge-patch `null` vs absent, large integers, decimal text
-//! and unknown `oneOf` alternatives.
+//! unknown enum values, unknown fields, merge-patch `null` vs absent, large integers, decimal text,
+//! unknown `oneOf` alternatives, defaults, required nullable fields, integer enums, extra
+//! properties kept, unions beside properties and constrained formatted strings.
 //!
 //! Cases per type: 64 by default (the suite stays fast); `PROPTEST_CASES=5000` raises it.
 

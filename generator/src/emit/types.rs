@@ -292,11 +292,9 @@ pub fn default_doc(value: &serde_json::Value) -> String {
     format!("Default: `{value}`.")
 }
 
+/// Unique per struct: field names are (`self_` stays `default_self_`, `r#type` is `default_type`).
 fn default_fn_name(f: &Field) -> String {
-    format!(
-        "default_{}",
-        f.name.trim_start_matches("r#").trim_end_matches('_')
-    )
+    format!("default_{}", f.name.trim_start_matches("r#"))
 }
 
 /// `fn default_x() -> Option<T>` for an optional field with a default (missing → the default;

@@ -177,7 +177,9 @@ impl TypeSpace {
                 if c.get(&items).is_none() {
                     Ty::Vec(Box::new(Ty::Json))
                 } else {
-                    Ty::Vec(Box::new(self.ty(c, &items, &format!("{hint}Item"))?))
+                    let ty = self.ty(c, &items, &format!("{hint}Item"))?;
+                    self.check_nullable_element(c, &items, &ty);
+                    Ty::Vec(Box::new(ty))
                 }
             }
             Some("object") => match v.get("additionalProperties") {
@@ -187,6 +189,7 @@ impl TypeSpace {
                         &loc.child("additionalProperties"),
                         &format!("{hint}Value"),
                     )?;
+                    self.check_nullable_element(c, &loc.child("additionalProperties"), &inner);
                     Ty::Map(Box::new(inner))
                 }
                 // `true`, `false` or absent: a JSON object keeps every property anyway.
@@ -284,6 +287,25 @@ impl TypeSpace {
             });
         }
         Ok(TypeKind::Alias(self.primitive(c, loc, v, name)?))
+    }
+
+    /// Array items or map values that may be `null`: the Rust element type refuses `null`.
+    pub(super) fn check_nullable_element(&mut self, c: &Contract, at: &Loc, ty: &Ty) {
+        let here = c.get(at).unwrap_or(&Value::Null);
+        let schema = c.resolve(at).map_or(&Value::Null, |(_, v)| v);
+        let nullable = shapes::flag(here, schema, "nullable")
+            || shapes::enum_has_null(here)
+            || shapes::enum_has_null(schema);
+        if nullable && !matches!(ty, Ty::Json) {
+            self.warn(
+                c.warning(
+                    at,
+                    "nullable-elements-refused",
+                    "these elements may be `null` in the contract, but the client's element type has no `null`: a `null` element fails to decode",
+                )
+                .hint("leave `null` out of array items and map values, or describe the elements as `{}`"),
+            );
+        }
     }
 
     /// Records a warning once (a schema used in many places is visited many times).

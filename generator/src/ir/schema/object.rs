@@ -123,7 +123,11 @@ impl TypeSpace {
         }
         let mut additional = match found.additional {
             Some(Additional::Any) => Some(Ty::Json),
-            Some(Additional::Schema(l)) => Some(self.ty(c, &l, &format!("{name}Value"))?),
+            Some(Additional::Schema(l)) => {
+                let ty = self.ty(c, &l, &format!("{name}Value"))?;
+                self.check_nullable_element(c, &l, &ty);
+                Some(ty)
+            }
             None => None,
         };
         if additional.is_some() && !flattened.is_empty() {

@@ -205,7 +205,13 @@ impl TypeSpace {
     pub(super) fn fits(&self, ty: &Ty, value: &Value, depth: usize) -> bool {
         let text = value.as_str();
         match ty {
-            Ty::String | Ty::Base64 | Ty::Binary | Ty::DateTime => text.is_some(),
+            Ty::String | Ty::Base64 | Ty::Binary => text.is_some(),
+            // The date, then `T`: the rest is left to the decoder.
+            Ty::DateTime => text.is_some_and(|t| {
+                t.get(..10)
+                    .is_some_and(|d| self.fits(&Ty::Date, &Value::from(d), depth))
+                    && matches!(t.as_bytes().get(10), Some(b'T' | b't'))
+            }),
             Ty::Bool => value.is_boolean(),
             Ty::I32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
             Ty::I64 => value.is_i64(),
@@ -247,8 +253,18 @@ impl TypeSpace {
                 TypeKind::Enum { variants } => {
                     text.is_some_and(|t| variants.iter().any(|v| v.value == t))
                 }
-                TypeKind::Consts { base, .. } | TypeKind::Newtype { base, .. } => {
+                TypeKind::Consts { base, .. } => self.fits(base, value, depth + 1),
+                // The pattern is not checked here (no regex engine in the generator).
+                TypeKind::Newtype {
+                    base,
+                    min_length,
+                    max_length,
+                    ..
+                } => {
+                    let len = text.map_or(0, |t| t.chars().count() as u64);
                     self.fits(base, value, depth + 1)
+                        && min_length.is_none_or(|m| len >= m)
+                        && max_length.is_none_or(|m| len <= m)
                 }
                 TypeKind::Union { .. } => true,
                 TypeKind::Alias(t) => self.fits(t, value, depth + 1),

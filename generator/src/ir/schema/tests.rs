@@ -45,6 +45,8 @@ fn a_default_that_does_not_fit_its_type_is_a_warning_and_not_applied() {
         page: {type: integer, format: int32, default: 1}
         sort: {type: string, enum: [asc, desc], default: up}
         big: {type: integer, format: int32, default: 3000000000}
+        at: {type: string, format: date-time, default: yesterday}
+        code: {type: string, maxLength: 2, default: abc}
 "#);
     assert_eq!(
         warnings(&api),
@@ -61,13 +63,24 @@ fn a_default_that_does_not_fit_its_type_is_a_warning_and_not_applied() {
                 "default-does-not-fit",
                 "/components/schemas/Query/properties/big/default"
             ),
+            (
+                "default-does-not-fit",
+                "/components/schemas/Query/properties/at/default"
+            ),
+            (
+                "default-does-not-fit",
+                "/components/schemas/Query/properties/code/default"
+            ),
         ]
     );
     let TypeKind::Struct { fields, .. } = kind(&api, "Query") else {
         panic!()
     };
     let defaults: Vec<_> = fields.iter().map(|f| f.default.clone()).collect();
-    assert_eq!(defaults, [None, Some(serde_json::json!(1)), None, None]);
+    assert_eq!(
+        defaults,
+        [None, Some(serde_json::json!(1)), None, None, None, None]
+    );
     let code = code(&api);
     assert!(code.contains("default = \"Query::default_page\""), "{code}");
     assert!(!code.contains("default_size"), "{code}");
@@ -477,4 +490,34 @@ fn alternatives_that_only_list_required_properties_are_a_rule_not_a_union() {
         kind(&api, "Remittance"),
         TypeKind::Struct { fields, flattened, .. } if fields.len() == 2 && flattened.is_empty()
     ));
+}
+
+#[test]
+fn nullable_array_items_and_map_values_are_a_warning() {
+    let api = api(r#"
+    Lists:
+      type: object
+      properties:
+        names: {type: array, items: {type: string, nullable: true}}
+        anything: {type: array, items: {nullable: true}}
+        scores: {type: object, additionalProperties: {type: integer, nullable: true}}
+      additionalProperties: {type: string, enum: [a, null]}
+"#);
+    assert_eq!(
+        warnings(&api),
+        [
+            (
+                "nullable-elements-refused",
+                "/components/schemas/Lists/properties/names/items"
+            ),
+            (
+                "nullable-elements-refused",
+                "/components/schemas/Lists/properties/scores/additionalProperties"
+            ),
+            (
+                "nullable-elements-refused",
+                "/components/schemas/Lists/additionalProperties"
+            ),
+        ]
+    );
 }
