@@ -49,3 +49,38 @@ fn a_contract_without_warnings_says_so_in_its_readme() {
             .contains("## Generation warnings\n\nNone: the client covers the whole contract.")
     );
 }
+
+#[test]
+fn the_annex_picks_the_security_alternative_it_grants() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/employerRegistry");
+    let annex = spec.join("annex.yaml");
+    let inspection_only = std::fs::read_to_string(&annex).unwrap().replace(
+        "  - scope:cbss:api:employerRegistry:consult\n",
+        "  - scope:cbss:api:employerRegistry:inspect\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let annex = dir.path().join("annex.yaml");
+    std::fs::write(&annex, inspection_only).unwrap();
+    let generated = bcss_codegen::Generator::new(&spec)
+        .annex(&annex)
+        .skip_unauthorised()
+        .rustfmt(false)
+        .generate()
+        .unwrap();
+    let client = &generated.krate.files["src/client.rs"];
+    assert!(
+        client.contains("pub fn list_establishments("),
+        "authorised by its first alternative"
+    );
+    assert!(client.contains("this client uses `scope:cbss:api:employerRegistry:inspect`"));
+    assert!(
+        !client.contains("pub fn get_employer("),
+        "consult only: left out"
+    );
+    assert!(
+        generated
+            .warnings
+            .iter()
+            .any(|w| w.code == "unauthorised-operation" && w.message.contains("(`get_employer`)"))
+    );
+}

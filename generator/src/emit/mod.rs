@@ -1,6 +1,7 @@
 //! Stage 4, emit: the IR as a crate — `Cargo.toml` (from `templates/Cargo.toml.in`), `README.md`,
 //! `src/lib.rs`, `src/types.rs`, `src/client.rs`, `src/operations.rs` — formatted by prettyplease.
 
+mod answers;
 mod client;
 mod docs;
 mod rust_ty;

@@ -3,13 +3,17 @@
 use serde_json::Value;
 
 use super::naming::{CLIENT_METHODS, Names, pascal, snake, unreserved};
-use super::schema::{TypeSpace, doc_of};
+use super::schema::TypeSpace;
 use super::ty::Ty;
 use crate::diag::Diagnostic;
 use crate::load::{Contract, Loc};
 
+mod answers;
+mod bodies;
 mod params;
 
+use answers::answers;
+use bodies::{bodies, classify, media_suffix};
 pub use params::{Param, ParamIn, ParamStyle};
 
 /// How a request body is encoded.
@@ -242,28 +246,6 @@ pub fn operations(c: &Contract, types: &mut TypeSpace) -> Result<Vec<Operation>,
     Ok(out)
 }
 
-/// The method-name suffix for a media type: `form`, `multipart`, `octet_stream`, `xml`,
-/// `text_plain`, `pdf`…
-fn media_suffix(media: &str) -> String {
-    let m = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let (top, sub) = m.split_once('/').unwrap_or((m.as_str(), ""));
-    let suffix = match (top, sub) {
-        ("application", "x-www-form-urlencoded") => "form".to_owned(),
-        ("multipart", "form-data") => "multipart".to_owned(),
-        ("application" | "text", "xml") => "xml".to_owned(),
-        ("text", sub) => format!("text_{sub}"),
-        ("*", _) => "any".to_owned(),
-        (_, "*") => top.to_owned(),
-        (_, sub) => sub.to_owned(),
-    };
-    snake(&suffix).trim_start_matches("r#").to_owned()
-}
-
 /// The schemas sent as `application/merge-patch+json` bodies (found before any type is built,
 /// because their nullable fields are typed differently).
 pub fn merge_patch_bodies(c: &Contract) -> Result<std::collections::BTreeSet<Loc>, Diagnostic> {
@@ -337,237 +319,4 @@ fn security_of(security: Option<&Value>) -> (Vec<Vec<String>>, bool) {
         }
     }
     (out, false)
-}
-
-fn classify(media: &str) -> BodyKind {
-    let m = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if m == "application/merge-patch+json" {
-        BodyKind::MergePatch
-    } else if m == "application/json" || m.ends_with("+json") {
-        BodyKind::Json
-    } else if m == "application/x-www-form-urlencoded" {
-        BodyKind::Form
-    } else if m == "multipart/form-data" {
-        BodyKind::Multipart
-    } else {
-        BodyKind::Bytes
-    }
-}
-
-fn bodies(
-    c: &Contract,
-    types: &mut TypeSpace,
-    op: &Loc,
-    owner: &str,
-) -> Result<Vec<Body>, Diagnostic> {
-    let at = op.child("requestBody");
-    if c.get(&at).is_none() {
-        return Ok(Vec::new());
-    }
-    let (loc, rb) = c.resolve(&at)?;
-    let Some(Value::Object(content)) = rb.get("content") else {
-        return Err(c.error(&loc, "request body without `content`"));
-    };
-    let mut medias: Vec<String> = content.keys().cloned().collect();
-    if medias.is_empty() {
-        return Err(c.error(&loc.child("content"), "no media type"));
-    }
-    // The preferred media type (JSON first) keeps the operation's own method name.
-    if let Some(i) = medias
-        .iter()
-        .position(|m| matches!(classify(m), BodyKind::Json | BodyKind::MergePatch))
-    {
-        let json = medias.remove(i);
-        medias.insert(0, json);
-    }
-    let required = rb.get("required").and_then(Value::as_bool).unwrap_or(false);
-    let mut out = Vec::new();
-    for (i, media) in medias.into_iter().enumerate() {
-        let kind = classify(&media);
-        let media_loc = loc.child("content").child(&media);
-        let schema = media_loc.child("schema");
-        let resolved = c
-            .get(&schema)
-            .and_then(|_| c.resolve(&schema).ok())
-            .map(|(_, v)| v.clone());
-        let name = if i == 0 {
-            format!("{owner}Request")
-        } else {
-            format!("{owner}{}Request", pascal(&media_suffix(&media)))
-        };
-        let has_properties = resolved
-            .as_ref()
-            .is_some_and(|v| v.get("properties").is_some());
-        let ty = match kind {
-            BodyKind::Bytes => Ty::Binary,
-            // Multipart without an object schema: the caller assembles the parts.
-            BodyKind::Multipart if !has_properties => Ty::Json,
-            _ if resolved.is_none() => Ty::Json,
-            _ => types.ty(c, &schema, &name)?,
-        };
-        let legal_context_field = resolved
-            .as_ref()
-            .and_then(|v| v.get("properties").and_then(Value::as_object))
-            .and_then(|props| {
-                props
-                    .keys()
-                    .find(|k| k.eq_ignore_ascii_case("legalcontext"))
-                    .cloned()
-            })
-            .filter(|_| kind != BodyKind::Bytes);
-        let parts = if kind == BodyKind::Multipart && has_properties {
-            parts(c, &schema, &media_loc)?
-        } else {
-            Vec::new()
-        };
-        out.push(Body {
-            fn_name: String::new(),
-            media_type: media,
-            kind,
-            ty,
-            required,
-            legal_context_field,
-            parts,
-        });
-    }
-    Ok(out)
-}
-
-/// The multipart properties that are files (`format: binary`, or arrays of them) or carry an
-/// `encoding.contentType`.
-fn parts(c: &Contract, schema: &Loc, media: &Loc) -> Result<Vec<PartEncoding>, Diagnostic> {
-    let (schema, value) = c.resolve(schema)?;
-    let Some(Value::Object(props)) = value.get("properties") else {
-        return Ok(Vec::new());
-    };
-    let names: Vec<String> = props.keys().cloned().collect();
-    let mut out = Vec::new();
-    for name in names {
-        let (_, prop) = c.resolve(&schema.child("properties").child(&name))?;
-        let items = match prop.get("items") {
-            Some(_) => Some(
-                c.resolve(&schema.child("properties").child(&name).child("items"))?
-                    .1,
-            ),
-            None => None,
-        };
-        let is_binary = |v: &Value| {
-            v.get("format").and_then(Value::as_str) == Some("binary")
-                || v.get("contentMediaType").is_some()
-        };
-        let binary = is_binary(prop) || items.is_some_and(is_binary);
-        let content_type = c
-            .get(&media.child("encoding").child(&name).child("contentType"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        if binary || content_type.is_some() {
-            out.push(PartEncoding {
-                name,
-                binary,
-                content_type,
-            });
-        }
-    }
-    Ok(out)
-}
-
-fn status_name(status: u16) -> String {
-    match status {
-        200 => "Ok".into(),
-        201 => "Created".into(),
-        202 => "Accepted".into(),
-        204 => "NoContent".into(),
-        206 => "PartialContent".into(),
-        301 => "MovedPermanently".into(),
-        302 => "Found".into(),
-        303 => "SeeOther".into(),
-        304 => "NotModified".into(),
-        307 => "TemporaryRedirect".into(),
-        n => format!("Status{n}"),
-    }
-}
-
-/// `200` → exact; `2XX` → range; anything else (including `default`) → `None`.
-fn status_key(key: &str) -> Option<StatusMatch> {
-    if let Ok(status) = key.parse::<u16>() {
-        return Some(StatusMatch::Exact(status));
-    }
-    match key.as_bytes() {
-        [d @ b'1'..=b'5', x, y]
-            if x.eq_ignore_ascii_case(&b'X') && y.eq_ignore_ascii_case(&b'X') =>
-        {
-            Some(StatusMatch::Range(u16::from(d - b'0')))
-        }
-        _ => None,
-    }
-}
-
-fn answers(
-    c: &Contract,
-    types: &mut TypeSpace,
-    op: &Loc,
-    owner: &str,
-) -> Result<Vec<Answer>, Diagnostic> {
-    let responses = op.child("responses");
-    let Some(Value::Object(map)) = c.get(&responses) else {
-        return Err(c.error(op, "operation without `responses`"));
-    };
-    let mut keyed: Vec<(StatusMatch, String)> = map
-        .keys()
-        .filter_map(|k| Some((status_key(k)?, k.clone())))
-        .filter(|(m, _)| m.bounds().0 < 400)
-        .collect();
-    // Exact statuses first, then ranges: the match arms are tried in that order.
-    keyed.sort_by_key(|(m, _)| (matches!(m, StatusMatch::Range(_)), m.bounds()));
-    // `2XX` beside `2xx` would be the same arm twice.
-    keyed.dedup_by_key(|(m, _)| *m);
-    if keyed.is_empty() && map.contains_key("default") {
-        // Nothing else documents success: `default` is the answer to any 2xx.
-        keyed.push((StatusMatch::Default, "default".into()));
-    }
-    let mut out = Vec::new();
-    for (matches, key) in keyed {
-        let (loc, r) = c.resolve(&responses.child(&key))?;
-        let name = match matches {
-            StatusMatch::Exact(status) => status_name(status),
-            StatusMatch::Range(r) => format!("Status{r}xx"),
-            StatusMatch::Default => "Success".into(),
-        };
-        let ty = match r.get("content").and_then(Value::as_object) {
-            None => None,
-            Some(content) => {
-                let media = content
-                    .keys()
-                    .find(|m| matches!(classify(m), BodyKind::Json | BodyKind::MergePatch))
-                    .or_else(|| content.keys().next())
-                    .cloned()
-                    .unwrap_or_default();
-                let schema = loc.child("content").child(&media).child("schema");
-                Some(match classify(&media) {
-                    BodyKind::Json | BodyKind::MergePatch if c.get(&schema).is_some() => {
-                        types.ty(c, &schema, &format!("{owner}{name}"))?
-                    }
-                    BodyKind::Json | BodyKind::MergePatch => Ty::Json,
-                    _ => Ty::Binary,
-                })
-            }
-        };
-        out.push(Answer {
-            status: match matches {
-                StatusMatch::Exact(s) => Some(s),
-                _ => None,
-            },
-            matches,
-            key,
-            name,
-            ty,
-            doc: doc_of(r),
-        });
-    }
-    Ok(out)
 }
