@@ -419,4 +419,31 @@ mod tests {
         );
         assert_eq!(shown("/elsewhere/contracts"), "/elsewhere/contracts");
     }
+
+    /// The README states the corpus outcome; it must say what the reviewed file records, so the
+    /// figure goes stale in a test rather than silently.
+    #[test]
+    fn the_readme_states_the_recorded_corpus_outcome() {
+        let root = crate::generate::workspace_root();
+        let recorded =
+            std::fs::read_to_string(root.join("xtask/corpus/expected-shared.tsv")).unwrap();
+        let outcomes = expected::parse(&recorded).unwrap();
+        let count =
+            |f: &dyn Fn(&expected::Outcome) -> bool| outcomes.values().filter(|o| f(o)).count();
+        let generated =
+            count(&|o| matches!(o.generation, Generation::Clean | Generation::Warnings(_)));
+        let clippy = count(&|o| o.clippy == Clippy::Pass);
+        let warnings = count(&|o| matches!(o.generation, Generation::Warnings(_)));
+        let refused = count(&|o| matches!(o.generation, Generation::Refused(_)));
+        let sentence = format!(
+            "**{} contracts: {generated} generated, {clippy} pass clippy -D warnings, {warnings} with warnings, {refused} refused**",
+            outcomes.len()
+        );
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            readme.contains(&sentence),
+            "README.md must state {sentence} (from xtask/corpus/expected-shared.tsv)"
+        );
+    }
 }
