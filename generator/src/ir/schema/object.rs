@@ -200,6 +200,9 @@ fn collect_object(
         }
     }
     let (loc, value) = c.resolve(loc)?;
+    found
+        .warnings
+        .extend(shapes::unsupported_keywords(c, &loc, value));
     if let Some(parts) = value.get("allOf").and_then(Value::as_array) {
         for i in 0..parts.len() {
             let at = loc.child("allOf").child(&i.to_string());

@@ -276,6 +276,20 @@ fn not_is_a_warning() {
         warnings(&api),
         [("not-ignored", "/components/schemas/Code/not")]
     );
+    // In an `allOf` part too.
+    let api = self::api(
+        r#"
+    Base: {type: object, properties: {a: {type: string}}}
+    Merged:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - {not: {required: [a]}}
+"#,
+    );
+    assert_eq!(
+        warnings(&api),
+        [("not-ignored", "/components/schemas/Merged/allOf/1/not")]
+    );
 }
 
 #[test]
