@@ -125,8 +125,7 @@ impl TypeSpace {
             Some(Additional::Any) => Some(Ty::Json),
             Some(Additional::Schema(l)) => {
                 let ty = self.ty(c, &l, &format!("{name}Value"))?;
-                self.check_nullable_element(c, &l, &ty);
-                Some(ty)
+                Some(Self::element(c, &l, ty))
             }
             None => None,
         };

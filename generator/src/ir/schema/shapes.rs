@@ -251,6 +251,7 @@ impl TypeSpace {
             Ty::Map(t) => value
                 .as_object()
                 .is_some_and(|m| m.values().all(|x| self.fits(t, x, depth + 1))),
+            Ty::Nullable(t) => value.is_null() || self.fits(t, value, depth + 1),
             Ty::Runtime(crate::ir::RuntimeType::Ssin) => text.is_some(),
             Ty::Runtime(_) => value.is_object(),
             Ty::Named(_) if depth > 16 => false,
