@@ -72,7 +72,6 @@ pub enum NoticeKind {
     #[serde(untagged)]
     Unknown(String),
 }
-///
 /// The API may add values: any value of the type is kept (Belgif `evo-compat`).
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Eq, Hash, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

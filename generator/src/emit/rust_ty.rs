@@ -41,6 +41,10 @@ pub fn tokens(ty: &Ty, types: &TypeSpace) -> TokenStream {
             let inner = in_json(inner, types);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        Ty::Nullable(inner) => {
+            let inner = in_json(inner, types);
+            quote!(Option<#inner>)
+        }
         Ty::Named(id) => {
             // Always by path: operation builders live in another module and may share names.
             let name = ident(&types.defs[*id].name);
@@ -122,7 +126,7 @@ fn reaches(from: TypeId, target: TypeId, types: &TypeSpace, seen: &mut Vec<TypeI
 pub fn has_float(ty: &Ty, types: &TypeSpace, seen: &mut Vec<TypeId>) -> bool {
     match ty {
         Ty::F64 | Ty::Json | Ty::JsonObject => true,
-        Ty::Vec(i) | Ty::Map(i) => has_float(i, types, seen),
+        Ty::Vec(i) | Ty::Map(i) | Ty::Nullable(i) => has_float(i, types, seen),
         Ty::Runtime(RuntimeType::Problem) => true,
         Ty::Named(id) => {
             if seen.contains(id) {

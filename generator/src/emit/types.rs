@@ -1,4 +1,5 @@
-//! Type definitions: structs, enums with an `Unknown` fallback, unions, validating newtypes.
+//! Type definitions: structs (contract defaults, flattened unions, extra properties), enums with an
+//! `Unknown` fallback, integer enums as open newtypes, unions, validating newtypes.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -103,10 +104,14 @@ fn emit_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
                 let lit = number_literal(base, n);
                 quote!(#[doc = #d] pub const #c: Self = Self(#lit);)
             });
+            let open =
+                "The API may add values: any value of the type is kept (Belgif `evo-compat`).";
+            let docs = doc(Some(&match &def.doc {
+                Some(d) => format!("{d}\n\n{open}"),
+                None => open.to_owned(),
+            }));
             quote! {
                 #docs
-                ///
-                /// The API may add values: any value of the type is kept (Belgif `evo-compat`).
                 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, #total Serialize, Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(pub #base_ty);

@@ -178,8 +178,7 @@ impl TypeSpace {
                     Ty::Vec(Box::new(Ty::Json))
                 } else {
                     let ty = self.ty(c, &items, &format!("{hint}Item"))?;
-                    self.check_nullable_element(c, &items, &ty);
-                    Ty::Vec(Box::new(ty))
+                    Ty::Vec(Box::new(Self::element(c, &items, ty)))
                 }
             }
             Some("object") => match v.get("additionalProperties") {
@@ -189,8 +188,8 @@ impl TypeSpace {
                         &loc.child("additionalProperties"),
                         &format!("{hint}Value"),
                     )?;
-                    self.check_nullable_element(c, &loc.child("additionalProperties"), &inner);
-                    Ty::Map(Box::new(inner))
+                    let at = loc.child("additionalProperties");
+                    Ty::Map(Box::new(Self::element(c, &at, inner)))
                 }
                 // `true`, `false` or absent: a JSON object keeps every property anyway.
                 _ => Ty::JsonObject,
@@ -289,22 +288,17 @@ impl TypeSpace {
         Ok(TypeKind::Alias(self.primitive(c, loc, v, name)?))
     }
 
-    /// Array items or map values that may be `null`: the Rust element type refuses `null`.
-    pub(super) fn check_nullable_element(&mut self, c: &Contract, at: &Loc, ty: &Ty) {
+    /// An array item or map value of type `ty`, `Option` when the contract allows `null`.
+    pub(super) fn element(c: &Contract, at: &Loc, ty: Ty) -> Ty {
         let here = c.get(at).unwrap_or(&Value::Null);
         let schema = c.resolve(at).map_or(&Value::Null, |(_, v)| v);
         let nullable = shapes::flag(here, schema, "nullable")
             || shapes::enum_has_null(here)
             || shapes::enum_has_null(schema);
-        if nullable && !matches!(ty, Ty::Json) {
-            self.warn(
-                c.warning(
-                    at,
-                    "nullable-elements-refused",
-                    "these elements may be `null` in the contract, but the client's element type has no `null`: a `null` element fails to decode",
-                )
-                .hint("leave `null` out of array items and map values, or describe the elements as `{}`"),
-            );
+        if nullable && ty != Ty::Json {
+            Ty::Nullable(Box::new(ty))
+        } else {
+            ty
         }
     }
 

@@ -38,6 +38,8 @@ pub enum Ty {
     Vec(Box<Ty>),
     /// `additionalProperties` map.
     Map(Box<Ty>),
+    /// An array item or map value that may be `null` (`Option`; fields say it themselves).
+    Nullable(Box<Ty>),
     /// A generated type.
     Named(TypeId),
     /// A curated type of `bcss-runtime` used instead of generating one.

@@ -125,8 +125,7 @@ impl TypeSpace {
             Some(Additional::Any) => Some(Ty::Json),
             Some(Additional::Schema(l)) => {
                 let ty = self.ty(c, &l, &format!("{name}Value"))?;
-                self.check_nullable_element(c, &l, &ty);
-                Some(ty)
+                Some(Self::element(c, &l, ty))
             }
             None => None,
         };
@@ -200,6 +199,9 @@ fn collect_object(
         }
     }
     let (loc, value) = c.resolve(loc)?;
+    found
+        .warnings
+        .extend(shapes::unsupported_keywords(c, &loc, value));
     if let Some(parts) = value.get("allOf").and_then(Value::as_array) {
         for i in 0..parts.len() {
             let at = loc.child("allOf").child(&i.to_string());

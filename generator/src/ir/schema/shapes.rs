@@ -120,6 +120,19 @@ pub(super) fn schema_type<'a>(
     }
 }
 
+/// The warning for keywords of the schema at `loc` that no Rust type expresses.
+pub(super) fn unsupported_keywords(c: &Contract, loc: &Loc, v: &Value) -> Option<Diagnostic> {
+    v.get("not")?;
+    Some(
+        c.warning(
+            &loc.child("not"),
+            "not-ignored",
+            "`not` is not checked by the client: values it excludes are accepted",
+        )
+        .hint("the server still checks it"),
+    )
+}
+
 /// Whether the schema is an `anyOf` of several objects without a discriminator.
 pub(super) fn any_of_objects(c: &Contract, loc: &Loc, v: &Value) -> bool {
     let Some(alts) = v.get("anyOf").and_then(Value::as_array) else {
@@ -189,15 +202,8 @@ pub(super) fn shadowed_alternative(
 impl TypeSpace {
     /// Warns about keywords no Rust type expresses.
     pub(super) fn check_keywords(&mut self, c: &Contract, loc: &Loc, v: &Value) {
-        if v.get("not").is_some() {
-            self.warn(
-                c.warning(
-                    &loc.child("not"),
-                    "not-ignored",
-                    "`not` is not checked by the client: values it excludes are accepted",
-                )
-                .hint("the server still checks it"),
-            );
+        if let Some(w) = unsupported_keywords(c, loc, v) {
+            self.warn(w);
         }
     }
 
@@ -245,6 +251,7 @@ impl TypeSpace {
             Ty::Map(t) => value
                 .as_object()
                 .is_some_and(|m| m.values().all(|x| self.fits(t, x, depth + 1))),
+            Ty::Nullable(t) => value.is_null() || self.fits(t, value, depth + 1),
             Ty::Runtime(crate::ir::RuntimeType::Ssin) => text.is_some(),
             Ty::Runtime(_) => value.is_object(),
             Ty::Named(_) if depth > 16 => false,
