@@ -120,17 +120,36 @@ pub(super) fn schema_type<'a>(
     }
 }
 
-/// The warning for keywords of the schema at `loc` that no Rust type expresses.
-pub(super) fn unsupported_keywords(c: &Contract, loc: &Loc, v: &Value) -> Option<Diagnostic> {
-    v.get("not")?;
-    Some(
-        c.warning(
-            &loc.child("not"),
-            "not-ignored",
-            "`not` is not checked by the client: values it excludes are accepted",
-        )
-        .hint("the server still checks it"),
-    )
+/// The warnings for keywords of the schema at `loc` that no Rust type expresses.
+pub(super) fn unsupported_keywords(c: &Contract, loc: &Loc, v: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if v.get("not").is_some() {
+        out.push(
+            c.warning(
+                &loc.child("not"),
+                "not-ignored",
+                "`not` is not checked by the client: values it excludes are accepted",
+            )
+            .hint("the server still checks it"),
+        );
+    }
+    // One union per schema: a `oneOf` and an `anyOf` side by side cannot both be generated.
+    if v.get("oneOf").is_some() && v.get("anyOf").is_some() {
+        let (kept, left) = if any_of_objects(c, loc, v) {
+            ("anyOf", "oneOf")
+        } else {
+            ("oneOf", "anyOf")
+        };
+        out.push(
+            c.warning(
+                &loc.child(left),
+                "one-of-beside-any-of",
+                format!("a `oneOf` and an `anyOf` side by side: the client generates the `{kept}` only; values are not checked against the `{left}`"),
+            )
+            .hint("wrap them as two parts of an `allOf` if both must hold"),
+        );
+    }
+    out
 }
 
 /// Whether the schema is an `anyOf` of several objects without a discriminator.
@@ -202,7 +221,7 @@ pub(super) fn shadowed_alternative(
 impl TypeSpace {
     /// Warns about keywords no Rust type expresses.
     pub(super) fn check_keywords(&mut self, c: &Contract, loc: &Loc, v: &Value) {
-        if let Some(w) = unsupported_keywords(c, loc, v) {
+        for w in unsupported_keywords(c, loc, v) {
             self.warn(w);
         }
     }

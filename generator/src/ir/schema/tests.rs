@@ -528,3 +528,24 @@ fn nullable_array_items_and_map_values_are_options() {
         assert!(code.contains(expected), "{expected}\n{code}");
     }
 }
+
+#[test]
+fn a_one_of_beside_an_any_of_is_a_warning_naming_the_one_left_out() {
+    let api = api(r#"
+    A: {type: object, properties: {a: {type: string}}}
+    B: {type: object, properties: {b: {type: string}}}
+    Either:
+      oneOf: [{type: string}, {type: integer}]
+      anyOf: [{minLength: 1}, {minimum: 0}]
+    Both:
+      oneOf: [{type: string}, {type: integer}]
+      anyOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]
+"#);
+    assert_eq!(
+        warnings(&api),
+        [
+            ("one-of-beside-any-of", "/components/schemas/Either/anyOf"),
+            ("one-of-beside-any-of", "/components/schemas/Both/oneOf"),
+        ]
+    );
+}
