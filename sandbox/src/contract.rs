@@ -296,12 +296,7 @@ fn plan_operation(
 
 /// `application/json` and the `+json` types.
 pub fn is_json(media: &str) -> bool {
-    let m = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let m = bcss_codegen::ir::media_essence(media);
     m == "application/json" || m.ends_with("+json")
 }
 

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 pub use operation::{
     Answer, Body, BodyKind, Operation, Param, ParamIn, ParamStyle, PartEncoding, StatusMatch,
+    media_essence,
 };
 pub use schema::TypeSpace;
 pub use ty::{Field, RuntimeType, Ty, TypeDef, TypeId, TypeKind, UnionVariant};

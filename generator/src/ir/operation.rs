@@ -13,6 +13,7 @@ mod bodies;
 mod params;
 
 use answers::answers;
+pub use bodies::media_essence;
 use bodies::{bodies, classify, media_suffix};
 pub use params::{Param, ParamIn, ParamStyle};
 

@@ -9,15 +9,21 @@ use super::{Body, BodyKind, PartEncoding};
 use crate::diag::Diagnostic;
 use crate::load::{Contract, Loc};
 
-/// The method-name suffix for a media type: `form`, `multipart`, `octet_stream`, `xml`,
-/// `text_plain`, `pdf`…
-pub(super) fn media_suffix(media: &str) -> String {
-    let m = media
+/// A media type without its parameters, lower case: `Application/JSON; charset=utf-8` →
+/// `application/json`.
+pub fn media_essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// The method-name suffix for a media type: `form`, `multipart`, `octet_stream`, `xml`,
+/// `text_plain`, `pdf`…
+pub(super) fn media_suffix(media: &str) -> String {
+    let m = media_essence(media);
     let (top, sub) = m.split_once('/').unwrap_or((m.as_str(), ""));
     let suffix = match (top, sub) {
         ("application", "x-www-form-urlencoded") => "form".to_owned(),
@@ -32,12 +38,7 @@ pub(super) fn media_suffix(media: &str) -> String {
 }
 
 pub(super) fn classify(media: &str) -> BodyKind {
-    let m = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let m = media_essence(media);
     if m == "application/merge-patch+json" {
         BodyKind::MergePatch
     } else if m == "application/json" || m.ends_with("+json") {
