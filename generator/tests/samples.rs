@@ -141,3 +141,19 @@ fn writing_replaces_the_crate_atomically_and_a_failure_leaves_the_old_one() {
         .collect();
     assert_eq!(leftovers, ["client"], "no temporary folder left behind");
 }
+
+/// The README quotes the first step of `cargo xtask demo`: the summary of the socialStatus
+/// client. It must be what the generator makes of that sample today.
+#[test]
+fn the_readme_quotes_the_demo_summary_of_the_sample() {
+    let summary = sample("socialStatus", "social-status")
+        .generate()
+        .unwrap()
+        .summary();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let line = format!("specs/socialStatus -> {summary}");
+    assert!(
+        readme.contains(&line),
+        "README.md must quote `{line}` (what `cargo xtask demo` prints)"
+    );
+}
