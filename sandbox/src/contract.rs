@@ -114,7 +114,12 @@ pub fn plan(path: &Path) -> Result<Plan, SandboxError> {
         let text = d.to_string();
         SandboxError::Contract {
             path: path.to_path_buf(),
-            message: text.strip_prefix("error: ").unwrap_or(&text).to_owned(),
+            // Without the `error[code]: ` level prefix: the sandbox error says it is one.
+            message: text
+                .split_once(": ")
+                .filter(|(level, _)| level.starts_with("error"))
+                .map_or(text.as_str(), |(_, rest)| rest)
+                .to_owned(),
         }
     };
     let contract = Contract::load(path).map_err(failed)?;

@@ -117,6 +117,7 @@ fn unsupported_swagger(name: &str, key: &str, version: &Value) -> Diagnostic {
         other => other.to_string(),
     };
     Diagnostic::error(name, format!("/{key}"), format!("Swagger {v} is not supported: Swagger 2.0, OpenAPI 3.0 and 3.1 are"))
+        .code("unsupported-version")
         .hint("convert the contract to OpenAPI 3.0 (e.g. with the Swagger Editor's converter), then generate again")
 }
 
@@ -134,8 +135,10 @@ pub(super) fn check_version(name: &str, root: &Value) -> Result<Dialect, Diagnos
         Some(v) if minor_of(v) == Some((3, 0)) => Ok(Dialect::OpenApi30),
         Some(v) if minor_of(v) == Some((3, 1)) => Ok(Dialect::OpenApi31),
         Some(v) => Err(Diagnostic::error(name, "/openapi", format!("OpenAPI {v} is not supported: 3.0.x and 3.1.x are (and Swagger 2.0)"))
+            .code("unsupported-version")
             .hint("if the contract only uses what OpenAPI 3.1 has, set `openapi: 3.1.0`; otherwise ask its authors for a 3.0 or 3.1 version")),
         None => Err(Diagnostic::error(name, "", "not an OpenAPI document: no `openapi` field at the top")
+            .code("not-openapi")
             .hint("the input must be the contract's root file (openapi.yaml), its folder, or the zip")),
     }
 }

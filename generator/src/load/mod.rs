@@ -135,13 +135,14 @@ impl Contract {
                 let from = contract.files[next].name.clone();
                 let name = join(&from, path).map_err(|m| {
                     Diagnostic::error(&from, &pointer, format!("`$ref: {reference}`: {m}"))
+                        .code("unresolved-ref")
                 })?;
                 if by_name.contains_key(&name) {
                     continue;
                 }
                 let bytes = read(&name).map_err(|mut d| {
                     d.message = format!("`$ref: {reference}` from {from}#{pointer}: {}", d.message);
-                    d
+                    d.code("unresolved-ref")
                 })?;
                 let value = source::parse(&name, &bytes)?;
                 by_name.insert(name.clone(), contract.files.len());
@@ -225,19 +226,23 @@ impl Contract {
     pub fn ref_target(&self, from: &Loc, reference: &str) -> Result<Loc, Diagnostic> {
         let (path, pointer) = split_ref(reference).ok_or_else(|| {
             self.error(from, format!("`$ref: {reference}` is not a relative reference"))
+                .code("unresolved-ref")
                 .hint("use `file.yaml#/json/pointer` or `#/json/pointer`; remote (http) references are not followed")
         })?;
         let file = if path.is_empty() {
             from.file
         } else {
             let from_name = self.file_name(from.file);
-            let name = Source::join_names(from_name, path)
-                .map_err(|m| self.error(from, format!("`$ref: {reference}`: {m}")))?;
+            let name = Source::join_names(from_name, path).map_err(|m| {
+                self.error(from, format!("`$ref: {reference}`: {m}"))
+                    .code("unresolved-ref")
+            })?;
             *self.index.get(&name).ok_or_else(|| {
                 self.error(
                     from,
                     format!("`$ref: {reference}`: file {name} was not loaded"),
                 )
+                .code("unresolved-ref")
             })?
         };
         let loc = Loc {
@@ -254,6 +259,7 @@ impl Contract {
                         display_pointer(pointer)
                     ),
                 )
+                .code("unresolved-ref")
                 .hint("check the spelling of the JSON pointer (`~1` stands for `/`)"));
         }
         Ok(loc)
@@ -273,6 +279,7 @@ impl Contract {
             if !seen.insert(current.clone()) {
                 return Err(self
                     .error(loc, format!("`$ref` cycle: the chain of references from here comes back to {}#{}", self.file_name(current.file), current.pointer))
+                    .code("ref-cycle")
                     .hint("one of the references must point to a definition, not to another reference"));
             }
             current = self.ref_target(&current, reference)?;

@@ -165,7 +165,7 @@ fn open_zip(input: &Path, shown: &str) -> Result<(Source, String), Diagnostic> {
 /// Parses YAML or JSON (JSON is YAML, but its own parser gives better messages).
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Value, Diagnostic> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|e| Diagnostic::error(name, "", format!("not UTF-8 text: {e}")))?;
+        .map_err(|e| Diagnostic::error(name, "", format!("not UTF-8 text: {e}")).code("syntax"))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if name.ends_with(".json") || trimmed.starts_with('{') {
         return serde_json::from_str(trimmed).map_err(|e| {
@@ -178,6 +178,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Value, Diagnostic> {
                     e.column()
                 ),
             )
+            .code("syntax")
         });
     }
     let value: Value = serde_norway::from_str(text).map_err(|e| {
@@ -185,7 +186,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Value, Diagnostic> {
             .location()
             .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
             .unwrap_or_default();
-        Diagnostic::error(name, "", format!("invalid YAML{at}: {e}"))
+        Diagnostic::error(name, "", format!("invalid YAML{at}: {e}")).code("syntax")
     })?;
     if !value.is_object() {
         return Err(Diagnostic::error(

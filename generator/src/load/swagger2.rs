@@ -320,6 +320,7 @@ impl Converter<'_> {
                     if let Some(first) = body {
                         return Err(self
                             .error(&p.at, "a second `in: body` parameter: Swagger 2.0 allows one body per operation")
+                            .code("invalid-swagger-2.0")
                             .hint(format!("the first is {}; describe the body as one schema", first.at)));
                     }
                     body = Some(p);

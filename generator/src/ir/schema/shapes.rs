@@ -108,6 +108,7 @@ pub(super) fn schema_type<'a>(
             }
             other => Err(c
                 .error(&loc.child("type"), format!("unknown type `{other}`"))
+                .code("unknown-type")
                 .hint("OpenAPI 3.0 types are string, integer, number, boolean, array and object")),
         },
         Some(Value::Array(_)) => Err(c
