@@ -70,7 +70,9 @@ pub struct LogEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyPart {
     pub name: String,
-    pub filename: Option<String>,
+    /// Whether the part is a file (has a `filename`). The file name itself is not kept: a
+    /// partner's file names may carry personal data (`85073003328.pdf`).
+    pub file: bool,
     pub content_type: Option<String>,
 }
 

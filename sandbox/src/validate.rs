@@ -213,7 +213,7 @@ fn multipart_parts(headers: &HeaderMap, body: &[u8]) -> Vec<crate::log::BodyPart
             });
             Some(crate::log::BodyPart {
                 name: quoted(disposition, "name")?,
-                filename: quoted(disposition, "filename"),
+                file: quoted(disposition, "filename").is_some(),
                 content_type,
             })
         })

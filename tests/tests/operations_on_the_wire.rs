@@ -87,9 +87,9 @@ async fn a_typed_multipart_body_is_sent_as_multipart() {
     assert_eq!(answer.status(), 201);
     let sent = calls(&h, "/documents").pop().unwrap();
     assert!(content_type(&sent).starts_with("multipart/form-data; boundary="));
-    let part = |name: &str, filename: Option<&str>, media: &str| BodyPart {
+    let part = |name: &str, file: bool, media: &str| BodyPart {
         name: name.into(),
-        filename: filename.map(str::to_owned),
+        file,
         content_type: Some(media.into()),
     };
     assert_eq!(
@@ -97,9 +97,9 @@ async fn a_typed_multipart_body_is_sent_as_multipart() {
         [
             // Binary (base64 in the struct): a file part of raw bytes, its type recognised
             // among the contract's `application/pdf, image/png, image/jpeg`.
-            part("file", Some("file"), "application/pdf"),
+            part("file", true, "application/pdf"),
             // An object: a JSON part, as `encoding.metadata.contentType` says.
-            part("metadata", None, "application/json"),
+            part("metadata", false, "application/json"),
         ]
     );
 
@@ -119,8 +119,8 @@ async fn a_typed_multipart_body_is_sent_as_multipart() {
     assert_eq!(
         sent.body_parts,
         [
-            part("eventType", None, text),
-            part("callbackUri", None, text)
+            part("eventType", false, text),
+            part("callbackUri", false, text)
         ]
     );
 }
