@@ -14,8 +14,8 @@ fn status_pattern(a: &Answer, all: &[Answer]) -> TokenStream {
     let (first, last) = a.matches.bounds();
     let exact: Vec<u16> = all
         .iter()
-        .filter_map(|o| o.status)
-        .filter(|s| (first..=last).contains(s) && Some(*s) != a.status)
+        .filter_map(Answer::status)
+        .filter(|s| (first..=last).contains(s) && Some(*s) != a.status())
         .collect();
     let mut pieces = Vec::new();
     let mut start = first;

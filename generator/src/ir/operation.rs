@@ -75,6 +75,16 @@ pub enum StatusMatch {
     Default,
 }
 
+impl Answer {
+    /// The exact status code (`None` for `default` and ranges).
+    pub fn status(&self) -> Option<u16> {
+        match self.matches {
+            StatusMatch::Exact(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 impl StatusMatch {
     /// The statuses covered, as `(first, last)`.
     pub fn bounds(self) -> (u16, u16) {
@@ -98,8 +108,6 @@ impl StatusMatch {
 /// One documented answer.
 #[derive(Clone, Debug)]
 pub struct Answer {
-    /// Status code (`None` for `default` and ranges).
-    pub status: Option<u16>,
     /// Statuses covered.
     pub matches: StatusMatch,
     /// The key under `responses` (`200`, `2XX`, `default`).

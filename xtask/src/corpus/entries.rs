@@ -13,14 +13,22 @@ pub const MANIFEST: &str = "MANIFEST.tsv";
 /// The contracts under `dir`, sorted.
 pub fn entries(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    walk(dir, &mut out)?;
+    walk(dir, true, &mut out)?;
     out.sort();
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Every YAML or JSON file under `dir`, recursively, manifests or not (the fuzz seeds want them
+/// all).
+pub fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    walk(dir, false, out)
+}
+
+/// The YAML/JSON files under `dir`; with `manifests`, a folder holding a `MANIFEST.tsv`
+/// contributes its entry files instead.
+fn walk(dir: &Path, manifests: bool, out: &mut Vec<PathBuf>) -> Result<()> {
     let manifest = dir.join(MANIFEST);
-    if manifest.is_file() {
+    if manifests && manifest.is_file() {
         let text = std::fs::read_to_string(&manifest)
             .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
         for entry in manifest_entries(&text).map_err(|e| format!("{}: {e}", manifest.display()))? {
@@ -39,21 +47,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_contract_file(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Every YAML or JSON file under `dir`, recursively, manifests or not (the fuzz seeds want them
-/// all).
-pub fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
+            walk(&path, manifests, out)?;
         } else if is_contract_file(&path) {
             out.push(path);
         }

@@ -91,10 +91,6 @@ pub(super) fn answers(
             }
         };
         out.push(Answer {
-            status: match matches {
-                StatusMatch::Exact(s) => Some(s),
-                _ => None,
-            },
             matches,
             key,
             name,
