@@ -5,21 +5,18 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{ACCEPT, ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
+use crate::budget::RetryBudget;
 use crate::config::Config;
 use crate::environment::{Channel, Endpoints, Environment};
 use crate::error::{Error, ErrorKind};
 use crate::health::Health;
-use crate::problem::ProblemType;
-use crate::response::{RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo};
-use crate::retry::{RetryPolicy, is_idempotent, retry_after};
-use crate::token::{AccessToken, ProviderSetup, ScopeSet, TokenProvider};
-use crate::transport::TransportError;
-
-const ACCEPT_JSON: &str = "application/json, application/problem+json";
+use crate::interceptor::Interceptor;
+use crate::options::{CallOptions, ClientDefaults};
+use crate::retry::RetryPolicy;
+use crate::token::{ProviderSetup, ScopeSet, TokenProvider};
 
 /// A client of the BCSS REST gateway for one environment and channel. Cheap to clone.
 #[derive(Clone)]
@@ -27,16 +24,20 @@ pub struct BcssClient {
     inner: Arc<ClientInner>,
 }
 
-struct ClientInner {
-    http: reqwest::Client,
-    tokens: TokenProvider,
-    endpoints: Endpoints,
-    retry: RetryPolicy,
-    accept_language: Option<HeaderValue>,
-    default_scopes: ScopeSet,
-    environment: Environment,
-    channel: Channel,
-    client_certificate_sent: bool,
+/// Everything but the interceptors is shared by the clones a `with_interceptor` makes: the
+/// connection pool, the token cache, the retry budget.
+#[derive(Clone)]
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) tokens: TokenProvider,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) defaults: ClientDefaults,
+    pub(crate) budget: Arc<RetryBudget>,
+    pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
+    pub(crate) accept_language: Option<HeaderValue>,
+    pub(crate) environment: Environment,
+    pub(crate) channel: Channel,
+    pub(crate) client_certificate_sent: bool,
 }
 
 impl std::fmt::Debug for BcssClient {
@@ -47,6 +48,7 @@ impl std::fmt::Debug for BcssClient {
             .field("gateway", &self.inner.endpoints.gateway.as_str())
             .field("mutual_tls", &self.inner.client_certificate_sent)
             .field("tokens", &self.inner.tokens)
+            .field("interceptors", &self.inner.interceptors.len())
             .finish()
     }
 }
@@ -94,14 +96,41 @@ impl BcssClient {
                 http,
                 tokens,
                 endpoints,
-                retry: config.retry.clone(),
+                defaults: ClientDefaults {
+                    timeouts: config.timeouts,
+                    retry: config.retry.clone(),
+                    scopes: ScopeSet::new(config.token.scopes.iter().cloned()),
+                },
+                budget: Arc::new(RetryBudget::new(config.retry_budget)),
+                interceptors: Vec::new(),
                 accept_language,
-                default_scopes: ScopeSet::new(config.token.scopes.iter().cloned()),
                 environment: config.environment,
                 channel: config.channel,
                 client_certificate_sent: mtls,
             }),
         })
+    }
+
+    /// The same client (sharing connections, token cache and retry budget) with `interceptor`
+    /// run around every attempt, after those already registered.
+    pub fn with_interceptor(self, interceptor: impl Interceptor) -> Self {
+        let mut inner = (*self.inner).clone();
+        inner.interceptors.push(Arc::new(interceptor));
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Tokens left in the retry budget shared by this client's calls (see `[retry]
+    /// budget_capacity`).
+    pub fn retry_budget_available(&self) -> u32 {
+        self.inner.budget.available()
+    }
+
+    /// Server clock minus this machine's clock, in seconds, from the last `Date` header of the
+    /// token endpoint or the gateway (none before the first answer).
+    pub fn clock_offset_secs(&self) -> Option<f64> {
+        self.inner.tokens.clock_offset_secs()
     }
 
     /// The token provider (shared by every clone of this client).
@@ -129,14 +158,16 @@ impl BcssClient {
         RequestBuilder {
             client: self.clone(),
             method,
+            template: crate::observe::log_safe_path(path),
             path: path.to_owned(),
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
-            scopes: None,
             authenticated: true,
-            retry: None,
             repeatable: false,
+            operation: None,
+            legal_context: None,
+            options: CallOptions::default(),
             error: None,
         }
     }
@@ -183,11 +214,19 @@ impl BcssClient {
         Err(response.into_error())
     }
 
-    fn url(&self, path: &str, query: &[String]) -> Result<Url, Error> {
+    pub(crate) fn inner(&self) -> &ClientInner {
+        &self.inner
+    }
+
+    pub(crate) fn url(&self, path: &str, query: &[String]) -> Result<Url, Error> {
         let base = self.inner.endpoints.gateway.as_str().trim_end_matches('/');
         let joined = format!("{base}/{}", path.trim_start_matches('/'));
-        let mut url = Url::parse(&joined)
-            .map_err(|e| ErrorKind::InvalidRequest(format!("path `{path}`: {e}")))?;
+        let mut url = Url::parse(&joined).map_err(|e| {
+            ErrorKind::InvalidRequest(format!(
+                "path `{}`: {e}",
+                crate::observe::log_safe_path(path)
+            ))
+        })?;
         if !query.is_empty() {
             url.set_query(Some(&query.join("&")));
         }
@@ -199,19 +238,25 @@ impl BcssClient {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct RequestBuilder {
-    client: BcssClient,
-    method: Method,
+    pub(crate) client: BcssClient,
+    pub(crate) method: Method,
+    /// The path as the contract writes it, or a hand-written path with identifiers redacted:
+    /// what logs, spans, metrics and errors show.
+    pub(crate) template: String,
+    /// The path sent, parameters filled in (may hold personal data).
     pub(crate) path: String,
     /// Encoded `name=value` pieces, in order (styled parameters need their delimiters as they
     /// are: `a=1,2`, `a[k]=v`).
     pub(crate) query: Vec<String>,
-    headers: HeaderMap,
-    body: Option<(Bytes, HeaderValue)>,
-    scopes: Option<ScopeSet>,
-    authenticated: bool,
-    retry: Option<RetryPolicy>,
-    repeatable: bool,
-    error: Option<Error>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<(Bytes, HeaderValue)>,
+    pub(crate) authenticated: bool,
+    /// The contract says the operation is safe to repeat.
+    pub(crate) repeatable: bool,
+    pub(crate) operation: Option<&'static str>,
+    pub(crate) legal_context: Option<String>,
+    pub(crate) options: CallOptions,
+    pub(crate) error: Option<Error>,
 }
 
 impl std::fmt::Debug for RequestBuilder {
@@ -219,7 +264,9 @@ impl std::fmt::Debug for RequestBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("path", &self.template)
+            .field("operation", &self.operation)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -276,7 +323,46 @@ impl RequestBuilder {
 
     /// Scopes for this call's token (default: the configured ones).
     pub fn scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, scopes: I) -> Self {
-        self.scopes = Some(ScopeSet::new(scopes));
+        self.options.scopes = Some(ScopeSet::new(scopes));
+        self
+    }
+
+    /// Applies per-call options; those set here win over the client's defaults and over
+    /// options set before.
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = std::mem::take(&mut self.options).overridden_by(options);
+        self
+    }
+
+    /// The whole call's timeout, retries included (see [`CallOptions::timeout`]).
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.options.timeout = Some(limit);
+        self
+    }
+
+    /// One attempt's timeout (see [`CallOptions::attempt_timeout`]).
+    pub fn attempt_timeout(mut self, limit: Duration) -> Self {
+        self.options.attempt_timeout = Some(limit);
+        self
+    }
+
+    /// Whether the call may be repeated after a failure (see [`CallOptions::idempotent`]).
+    pub fn idempotent(mut self, repeatable: bool) -> Self {
+        self.options.idempotent = Some(repeatable);
+        self
+    }
+
+    /// Names the contract operation this request performs (generated clients do): it is the
+    /// `operation` of the call's span and metrics, and what interceptors see.
+    pub fn operation(mut self, operation_id: &'static str) -> Self {
+        self.operation = Some(operation_id);
+        self
+    }
+
+    /// Records the call's LegalContext for interceptors (an audit trail). It does not place it
+    /// on the request: the header or body field that carries it does.
+    pub fn audit_legal_context(mut self, value: Option<&str>) -> Self {
+        self.legal_context = value.map(str::to_owned);
         self
     }
 
@@ -288,12 +374,13 @@ impl RequestBuilder {
 
     /// Overrides the retry policy for this call.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.options.retry = Some(policy);
         self
     }
 
-    /// Declares this call safe to repeat although its method is not idempotent (a `POST …/query`
-    /// that only reads), so 429/503/connection failures are retried.
+    /// Declares the operation safe to repeat although its method is not idempotent (a `POST
+    /// …/query` that only reads), so 429/503/connection failures are retried. Generated clients
+    /// call it from the contract; a caller's [`RequestBuilder::idempotent`] wins over it.
     pub fn repeatable(mut self) -> Self {
         self.repeatable = true;
         self
@@ -303,195 +390,4 @@ impl RequestBuilder {
         self.error
             .get_or_insert_with(|| ErrorKind::InvalidRequest(message).into());
     }
-
-    /// Sends and returns the response whatever its status (transport and token failures are
-    /// errors). Generated clients use this to map each documented status.
-    pub async fn send_raw(self) -> Result<Response, Error> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        let inner = &self.client.inner;
-        let url = self.client.url(&self.path, &self.query)?;
-        let policy = self.retry.as_ref().unwrap_or(&inner.retry);
-        let may_repeat = is_idempotent(&self.method) || self.repeatable || policy.retry_post;
-        let scopes = self.scopes.as_ref().unwrap_or(&inner.default_scopes);
-        let mut attempt = 0u32;
-        let mut waited = Duration::ZERO;
-        let mut token_retried = false;
-        loop {
-            attempt += 1;
-            let token = if self.authenticated {
-                Some(inner.tokens.token_for(scopes).await?)
-            } else {
-                None
-            };
-            let trace_id = uuid::Uuid::new_v4().to_string();
-            let request = self.build(&url, &trace_id, token.as_ref())?;
-            let outcome = inner.http.execute(request).await;
-            let outcome = match outcome {
-                Ok(mut r) => {
-                    let status = r.status();
-                    let headers = std::mem::take(r.headers_mut());
-                    r.bytes().await.map(|b| (status, headers, b))
-                }
-                Err(e) => Err(e),
-            };
-            let (status, headers, body) = match outcome {
-                Ok(parts) => parts,
-                Err(e) => {
-                    let error = TransportError::from_reqwest(&e, inner.client_certificate_sent);
-                    let delay = policy.backoff(attempt);
-                    if may_repeat
-                        && error.is_retryable()
-                        && attempt < policy.max_attempts
-                        && waited + delay <= policy.max_wait
-                    {
-                        tracing::debug!(%url, attempt, kind = ?error.kind, "retrying after a transport error");
-                        waited += delay;
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    return Err(error.into());
-                }
-            };
-            let trace = TraceInfo {
-                response: header_string(&headers, TRACE_ID),
-                related: header_string(&headers, RELATED_TRACE_ID),
-                sent: trace_id,
-            };
-            tracing::debug!(method = %self.method, path = %self.path, status = status.as_u16(), attempt, trace_id = %trace.sent, "gateway call");
-            let response = Response {
-                method: self.method.clone(),
-                path: self.path.clone(),
-                status,
-                headers,
-                body,
-                trace,
-                attempts: attempt,
-                granted_scopes: token
-                    .as_ref()
-                    .map(AccessToken::shared_scopes)
-                    .unwrap_or_else(|| Arc::new([])),
-            };
-            if let Some(token) = &token
-                && !token_retried
-                && token_rejected(&response)
-            {
-                // The gateway no longer accepts this token (expired early, revoked, key
-                // rollover): get a new one and try once more. Safe for any method: the
-                // request was refused before it was processed.
-                inner.tokens.invalidate(token);
-                token_retried = true;
-                attempt -= 1;
-                continue;
-            }
-            if let Some(delay) = self.retry_delay(&response, policy, attempt, may_repeat)
-                && waited + delay <= policy.max_wait
-            {
-                tracing::debug!(
-                    status = status.as_u16(),
-                    ?delay,
-                    attempt,
-                    "retrying after the server asked to wait"
-                );
-                waited += delay;
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-            return Ok(response);
-        }
-    }
-
-    /// Sends; 4xx/5xx become typed errors ([`ErrorKind::Problem`] or
-    /// [`ErrorKind::UnexpectedStatus`]).
-    pub async fn send(self) -> Result<Response, Error> {
-        self.send_raw().await?.error_for_status()
-    }
-
-    /// Sends and decodes a JSON success body.
-    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        self.send().await?.json()
-    }
-
-    fn retry_delay(
-        &self,
-        response: &Response,
-        policy: &RetryPolicy,
-        attempt: u32,
-        may_repeat: bool,
-    ) -> Option<Duration> {
-        if !may_repeat || attempt >= policy.max_attempts {
-            return None;
-        }
-        match response.status {
-            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
-                let from_problem = response.problem().and_then(|p| p.retry_after_sec);
-                Some(
-                    retry_after(&response.headers, from_problem)
-                        .unwrap_or_else(|| policy.backoff(attempt)),
-                )
-            }
-            StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => Some(
-                retry_after(&response.headers, None).unwrap_or_else(|| policy.backoff(attempt)),
-            ),
-            _ => None,
-        }
-    }
-
-    fn build(
-        &self,
-        url: &Url,
-        trace_id: &str,
-        token: Option<&AccessToken>,
-    ) -> Result<reqwest::Request, Error> {
-        let inner = &self.client.inner;
-        let mut headers = self.headers.clone();
-        headers
-            .entry(ACCEPT)
-            .or_insert(HeaderValue::from_static(ACCEPT_JSON));
-        headers.insert(
-            TRACE_ID,
-            HeaderValue::from_str(trace_id)
-                .map_err(|e| ErrorKind::InvalidRequest(e.to_string()))?,
-        );
-        if let Some(lang) = &inner.accept_language {
-            headers.entry(ACCEPT_LANGUAGE).or_insert(lang.clone());
-        }
-        if let Some(token) = token {
-            headers.insert(AUTHORIZATION, token.authorization().clone());
-        }
-        let mut request = reqwest::Request::new(self.method.clone(), url.clone());
-        if let Some((bytes, content_type)) = &self.body {
-            headers.insert(CONTENT_TYPE, content_type.clone());
-            *request.body_mut() = Some(bytes.clone().into());
-        }
-        *request.headers_mut() = headers;
-        Ok(request)
-    }
-}
-
-fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// A 401 saying the token itself is bad (not that none was sent).
-fn token_rejected(response: &Response) -> bool {
-    if response.status != StatusCode::UNAUTHORIZED {
-        return false;
-    }
-    let by_header = response
-        .headers
-        .get(WWW_AUTHENTICATE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("invalid_token"));
-    let by_problem = response.problem().is_some_and(|p| {
-        matches!(
-            p.problem_type(),
-            ProblemType::InvalidAccessToken | ProblemType::ExpiredAccessToken
-        )
-    });
-    by_header || by_problem
 }

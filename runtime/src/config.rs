@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::budget::RetryBudgetSettings;
 use crate::environment::{Channel, Endpoints, Environment};
 use crate::identity::{Identity, IdentityError, SigningAlgorithm};
 use crate::retry::RetryPolicy;
@@ -123,6 +124,12 @@ pub struct TokenOptions {
     pub send_client_id: bool,
     /// Refresh a token this long before it expires (capped at a third of its lifetime).
     pub refresh_margin: Duration,
+    /// Date assertions by the BCSS servers' clock, measured from their `Date` headers, when this
+    /// machine's clock is off (`clock_correction`, default on).
+    pub clock_correction: bool,
+    /// The largest clock offset corrected (`max_clock_correction_secs`, default 900): beyond it
+    /// the clock must be fixed.
+    pub max_clock_correction: Duration,
 }
 
 impl TokenOptions {
@@ -141,6 +148,8 @@ impl Default for TokenOptions {
             discovery: false,
             send_client_id: false,
             refresh_margin: Duration::from_secs(60),
+            clock_correction: true,
+            max_clock_correction: Duration::from_secs(900),
         }
     }
 }
@@ -172,13 +181,16 @@ impl Default for TlsOptions {
     }
 }
 
-/// Timeouts.
+/// Timeouts (`[timeouts]`); a call's [`crate::CallOptions`] override `request` and `total`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeouts {
     /// TCP + TLS connect.
     pub connect: Duration,
-    /// A whole request, per attempt.
+    /// One attempt, from connecting to the last byte of the answer (`request_secs`).
     pub request: Duration,
+    /// A whole call, every attempt and wait included (`total_secs`); none by default, the
+    /// retry policy's `max_attempts` and `max_wait` bounding it.
+    pub total: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -186,6 +198,7 @@ impl Default for Timeouts {
         Self {
             connect: Duration::from_secs(10),
             request: Duration::from_secs(30),
+            total: None,
         }
     }
 }
@@ -222,6 +235,8 @@ pub struct Config {
     pub token: TokenOptions,
     /// Retry policy.
     pub retry: RetryPolicy,
+    /// The retry budget shared by a client's calls.
+    pub retry_budget: RetryBudgetSettings,
     /// Endpoint overrides.
     pub endpoints: BTreeMap<(Environment, Channel), EndpointOverride>,
     /// `Accept-Language` sent on API calls.
@@ -242,6 +257,7 @@ impl Config {
             timeouts: Timeouts::default(),
             token: TokenOptions::default(),
             retry: RetryPolicy::default(),
+            retry_budget: RetryBudgetSettings::default(),
             endpoints: BTreeMap::new(),
             accept_language: None,
             origin: "builder".into(),
@@ -445,6 +461,12 @@ impl ConfigBuilder {
     /// Sets the retry policy.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.0.retry = retry;
+        self
+    }
+
+    /// Sets the retry budget.
+    pub fn retry_budget(mut self, budget: RetryBudgetSettings) -> Self {
+        self.0.retry_budget = budget;
         self
     }
 

@@ -84,6 +84,15 @@ pub enum ErrorKind {
     /// The request could not be built (bad path, header value, body).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// An [`crate::interceptor::Interceptor`] refused the call before it was sent.
+    #[error("refused by an interceptor before sending: {0}")]
+    Interceptor(String),
+    /// The call failed in a way worth retrying, but this client's retry budget is empty (its
+    /// recent calls failed too often): the failure is returned at once. It holds that failure.
+    #[error(
+        "not retried, the client's retry budget is exhausted (too many recent failures; it refills as calls succeed): {0}"
+    )]
+    RetryBudgetExhausted(Error),
 }
 
 impl Error {
@@ -92,9 +101,40 @@ impl Error {
         &self.0
     }
 
+    /// The failure itself: for [`ErrorKind::RetryBudgetExhausted`], the one that was not
+    /// retried; else this error's kind.
+    fn cause(&self) -> &ErrorKind {
+        match &*self.0 {
+            ErrorKind::RetryBudgetExhausted(last) => last.cause(),
+            kind => kind,
+        }
+    }
+
+    /// Whether the call was not retried because the client's retry budget is exhausted.
+    pub fn is_retry_budget_exhausted(&self) -> bool {
+        matches!(&*self.0, ErrorKind::RetryBudgetExhausted(_))
+    }
+
+    /// A short stable name of the category, for logs and metrics (`transport`, `token`,
+    /// `problem`, `unexpected_status`, …).
+    pub fn category(&self) -> &'static str {
+        match &*self.0 {
+            ErrorKind::Config(_) => "config",
+            ErrorKind::Identity(_) => "identity",
+            ErrorKind::Transport(_) => "transport",
+            ErrorKind::Token(_) => "token",
+            ErrorKind::Problem { .. } => "problem",
+            ErrorKind::UnexpectedStatus { .. } => "unexpected_status",
+            ErrorKind::Decode { .. } => "decode",
+            ErrorKind::InvalidRequest(_) => "invalid_request",
+            ErrorKind::Interceptor(_) => "interceptor",
+            ErrorKind::RetryBudgetExhausted(_) => "retry_budget_exhausted",
+        }
+    }
+
     /// The problem, if the API answered with one.
     pub fn problem(&self) -> Option<&Problem> {
-        match &*self.0 {
+        match self.cause() {
             ErrorKind::Problem { problem, .. } => Some(problem),
             _ => None,
         }
@@ -102,7 +142,7 @@ impl Error {
 
     /// The HTTP status of an API answer, if there was one.
     pub fn status(&self) -> Option<u16> {
-        match &*self.0 {
+        match self.cause() {
             ErrorKind::Problem { status, .. } | ErrorKind::UnexpectedStatus { status, .. } => {
                 Some(*status)
             }
@@ -112,7 +152,7 @@ impl Error {
 
     /// The transport error, if the connection failed.
     pub fn transport(&self) -> Option<&TransportError> {
-        match &*self.0 {
+        match self.cause() {
             ErrorKind::Transport(t) => Some(t),
             _ => None,
         }

@@ -21,14 +21,20 @@
 #![warn(missing_docs)]
 
 pub mod assertion;
+mod budget;
+mod call;
 mod client;
+mod clock;
 pub mod config;
 mod discovery;
 pub mod environment;
 mod error;
 pub mod health;
 pub mod identity;
+pub mod interceptor;
 pub mod multipart;
+pub mod observe;
+mod options;
 pub mod pages;
 pub mod params;
 pub mod probe;
@@ -42,12 +48,15 @@ pub mod transport;
 pub mod types;
 
 pub use assertion::ClientAssertion;
+pub use budget::RetryBudgetSettings;
 pub use client::{BcssClient, RequestBuilder};
 pub use config::{Config, ConfigError};
 pub use environment::{Channel, Endpoints, Environment};
 pub use error::{Error, ErrorKind};
 pub use health::{Health, HealthStatus};
 pub use identity::{Identity, IdentityError};
+pub use interceptor::Interceptor;
+pub use options::CallOptions;
 pub use problem::{InputValidationIssue, IssueType, Problem, ProblemType};
 pub use response::{ApiResponse, RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo};
 pub use retry::RetryPolicy;

@@ -15,7 +15,10 @@ use futures_util::future::{BoxFuture, Shared};
 use serde::Deserialize;
 use url::Url;
 
+use tracing::Instrument as _;
+
 use crate::assertion::{ClientAssertion, JWT_BEARER};
+use crate::clock::ServerClock;
 use crate::config::{Audience, TokenOptions};
 use crate::environment::{Channel, Endpoints, Environment};
 use crate::identity::{Identity, IdentityError};
@@ -253,6 +256,7 @@ impl Slot {
 
 struct ProviderInner {
     setup: ProviderSetup,
+    clock: ServerClock,
     slots: Mutex<HashMap<ScopeSet, Arc<Slot>>>,
     discovered: tokio::sync::OnceCell<(Url, String)>,
     serial: AtomicU64,
@@ -282,6 +286,10 @@ impl TokenProvider {
     pub(crate) fn new(setup: ProviderSetup) -> Self {
         Self {
             inner: Arc::new(ProviderInner {
+                clock: ServerClock::new(
+                    setup.options.clock_correction,
+                    setup.options.max_clock_correction,
+                ),
                 setup,
                 slots: Mutex::default(),
                 discovered: tokio::sync::OnceCell::new(),
@@ -343,6 +351,17 @@ impl TokenProvider {
         }
     }
 
+    /// Server clock minus this machine's, in seconds, from the last `Date` header seen by this
+    /// provider or the client it serves (none before the first answer).
+    pub fn clock_offset_secs(&self) -> Option<f64> {
+        self.inner.clock.offset_secs()
+    }
+
+    /// Reads the server clock from an answer's `Date` header.
+    pub(crate) fn observe_clock(&self, headers: &http::HeaderMap, received: SystemTime) {
+        self.inner.clock.observe(headers, received);
+    }
+
     /// How many token requests this provider has sent.
     pub fn requests_sent(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
@@ -385,8 +404,9 @@ impl TokenProvider {
         let this = self.clone();
         let slot = slot.clone();
         let scopes = scopes.clone();
+        let span = tracing::Span::current();
         let task = tokio::spawn(async move {
-            let result = this.fetch(&scopes).await;
+            let result = this.fetch(&scopes).instrument(span).await;
             let mut state = slot.lock();
             state.inflight = None;
             if let Ok(token) = &result {
@@ -423,7 +443,35 @@ impl TokenProvider {
             .cloned()
     }
 
+    /// Fetches a token; when the server refuses the assertion and its `Date` shows that this
+    /// machine's clock is off by a correctable amount not applied yet, signs again once with
+    /// the corrected clock.
     async fn fetch(&self, scopes: &ScopeSet) -> Result<AccessToken, TokenError> {
+        let clock = &self.inner.clock;
+        let correction = clock.correction_ms();
+        let result = self.fetch_once(scopes).await;
+        let refused = matches!(&result, Err(TokenError::OAuth { .. }));
+        let result = if refused && clock.correction_ms() != correction {
+            tracing::info!(
+                "the token endpoint refused an assertion dated by a clock it disagrees with: signing again by its clock"
+            );
+            self.fetch_once(scopes).await
+        } else {
+            result
+        };
+        crate::observe::metrics::token_fetch(result.is_ok());
+        match &result {
+            Ok(token) => tracing::debug!(
+                scopes = %ScopeSet::new(token.scopes.iter().cloned()),
+                lifetime_secs = token.lifetime.as_secs(),
+                "access token obtained"
+            ),
+            Err(e) => tracing::warn!(error = %e, "no access token"),
+        }
+        result
+    }
+
+    async fn fetch_once(&self, scopes: &ScopeSet) -> Result<AccessToken, TokenError> {
         let setup = &self.inner.setup;
         let (endpoint, issuer) = self.resolve().await?;
         let audience = self.audience_for(&endpoint, issuer);
@@ -432,7 +480,7 @@ impl TokenProvider {
             &setup.client_id,
             &audience,
             &setup.options,
-            SystemTime::now(),
+            self.inner.clock.now(),
         )
         .map_err(TokenError::Assertion)?;
         let scope_param = scopes.to_string();
@@ -464,6 +512,9 @@ impl TokenProvider {
             .await
             .map_err(transport)?;
         let status = response.status().as_u16();
+        self.inner
+            .clock
+            .observe(response.headers(), SystemTime::now());
         let body = response.bytes().await.map_err(transport)?;
         tracing::debug!(endpoint = %endpoint, status, client_id = %setup.client_id, jti = %assertion.claims().jti, "token request");
         let answer = decode_token_answer(endpoint.as_str(), status, &body)
@@ -517,6 +568,13 @@ impl TokenProvider {
                 setup.client_id
             ),
             _ => hint,
+        };
+        let hint = match self.inner.clock.beyond_bound() {
+            Some(offset) => format!(
+                "{hint}; this machine's clock is {offset:+.0} s off the token endpoint's, more than the {} s the runtime corrects ([token] max_clock_correction_secs): synchronise it (NTP)",
+                setup.options.max_clock_correction.as_secs()
+            ),
+            None => hint,
         };
         TokenError::OAuth {
             status,

@@ -64,6 +64,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/health",
                 )
+                .operation("checkHealth")
                 .without_token(),
         }
     }
@@ -89,6 +90,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/query",
                 )
+                .operation("searchEmployers")
                 .json(body)
                 .repeatable(),
             legal_context: bcss_runtime::params::body_legal_context(body, "legalContext"),
@@ -110,6 +112,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}",
                 )
+                .operation("getEmployer")
                 .path_param("employerId", &employer_id),
             legal_context: self.legal_context.clone(),
         }
@@ -129,6 +132,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::TRACE,
                     "/employerRegistry/v1/employers/{employerId}",
                 )
+                .operation("traceEmployer")
                 .path_param("employerId", &employer_id),
         }
     }
@@ -159,6 +163,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}/establishments",
                 )
+                .operation("listEstablishments")
                 .path_param("employerId", &employer_id),
         }
     }
@@ -181,6 +186,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}/organizationUnits",
                 )
+                .operation("get employers employerId organizationUnits")
                 .path_param("employerId", &employer_id),
         }
     }
@@ -207,6 +213,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/{employerId}/subscriptions",
                 )
+                .operation("createSubscription")
                 .path_param("employerId", &employer_id)
                 .json(body),
         }
@@ -234,6 +241,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/{employerId}/subscriptions",
                 )
+                .operation("createSubscription")
                 .path_param("employerId", &employer_id)
                 .form(body),
         }
@@ -261,6 +269,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/{employerId}/subscriptions",
                 )
+                .operation("createSubscription")
                 .path_param("employerId", &employer_id)
                 .multipart_typed(body, &[]),
         }
@@ -284,6 +293,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::DELETE,
                     "/employerRegistry/v1/employers/{employerId}/subscriptions/{subscriptionId}",
                 )
+                .operation("cancelSubscription")
                 .path_param("employerId", &employer_id)
                 .path_param("subscriptionId", &subscription_id),
         }
@@ -310,6 +320,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/employerRegistry/v1/employers/{employerId}/documents",
                 )
+                .operation("uploadDocument")
                 .path_param("employerId", &employer_id)
                 .multipart_typed(
                     body,
@@ -348,6 +359,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/employerRegistry/v1/employers/{employerId}/documents/{documentId}/content",
                 )
+                .operation("downloadDocumentContent")
                 .path_param("employerId", &employer_id)
                 .path_param("documentId", &document_id),
         }
@@ -376,6 +388,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::PUT,
                     "/employerRegistry/v1/employers/{employerId}/documents/{documentId}/content",
                 )
+                .operation("replaceDocumentContent")
                 .path_param("employerId", &employer_id)
                 .path_param("documentId", &document_id)
                 .body(body, content_type),
@@ -405,6 +418,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::PUT,
                     "/employerRegistry/v1/employers/{employerId}/documents/{documentId}/content",
                 )
+                .operation("replaceDocumentContent")
                 .path_param("employerId", &employer_id)
                 .path_param("documentId", &document_id)
                 .body(body, content_type),

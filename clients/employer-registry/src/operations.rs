@@ -9,6 +9,12 @@ pub struct CheckHealth {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl CheckHealth {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
         let response = self.request.send_raw().await?;
@@ -26,6 +32,12 @@ pub struct SearchEmployers {
     pub(crate) legal_context: Option<String>,
 }
 impl SearchEmployers {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<SearchEmployersResponse>, Error> {
         let response = self.checked()?.send_raw().await?;
@@ -49,7 +61,9 @@ impl SearchEmployers {
             true,
         )?;
         #[allow(unused_mut)]
-        let mut request = self.request;
+        let mut request = self
+            .request
+            .audit_legal_context(self.legal_context.as_deref());
         Ok(request)
     }
 }
@@ -82,6 +96,12 @@ impl GetEmployer {
         self.legal_context = Some(value.into());
         self
     }
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Employer>, Error> {
         let response = self.checked()?.send_raw().await?;
@@ -98,7 +118,9 @@ impl GetEmployer {
             true,
         )?;
         #[allow(unused_mut)]
-        let mut request = self.request;
+        let mut request = self
+            .request
+            .audit_legal_context(self.legal_context.as_deref());
         if let Some(value) = &self.legal_context {
             request = request.query_param("legalContext", value);
         }
@@ -112,6 +134,12 @@ pub struct TraceEmployer {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl TraceEmployer {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<bcss_runtime::exports::bytes::Bytes>, Error> {
         let response = self.request.send_raw().await?;
@@ -193,6 +221,12 @@ impl ListEstablishments {
         self.request = self.request.query_param("pageSize", &value);
         self
     }
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::EstablishmentCollection>, Error> {
         let response = self.request.send_raw().await?;
@@ -220,6 +254,12 @@ pub struct GetEmployersEmployerIdOrganizationUnits {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl GetEmployersEmployerIdOrganizationUnits {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::OrganizationUnit>, Error> {
         let response = self.request.send_raw().await?;
@@ -236,6 +276,12 @@ pub struct CreateSubscription {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl CreateSubscription {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Subscription>, Error> {
         let response = self.request.send_raw().await?;
@@ -252,6 +298,12 @@ pub struct CancelSubscription {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl CancelSubscription {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<()>, Error> {
         let response = self.request.send_raw().await?;
@@ -268,6 +320,12 @@ pub struct UploadDocument {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl UploadDocument {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Document>, Error> {
         let response = self.request.send_raw().await?;
@@ -284,6 +342,12 @@ pub struct DownloadDocumentContent {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl DownloadDocumentContent {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<bcss_runtime::exports::bytes::Bytes>, Error> {
         let response = self.request.send_raw().await?;
@@ -303,6 +367,12 @@ pub struct ReplaceDocumentContent {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl ReplaceDocumentContent {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Document>, Error> {
         let response = self.request.send_raw().await?;

@@ -62,6 +62,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/noticeBoard/v1/health",
                 )
+                .operation("getHealth")
                 .without_token(),
         }
     }
@@ -71,10 +72,13 @@ impl Client {
     /// Scopes: `scope:cbss:api:noticeBoard:consult`.
     pub fn list_notices(&self) -> crate::operations::ListNotices {
         crate::operations::ListNotices {
-            request: self.inner.request(
-                bcss_runtime::exports::http::Method::GET,
-                "/noticeBoard/v1/notices",
-            ),
+            request: self
+                .inner
+                .request(
+                    bcss_runtime::exports::http::Method::GET,
+                    "/noticeBoard/v1/notices",
+                )
+                .operation("listNotices"),
         }
     }
     /// Publishes a notice.
@@ -89,6 +93,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/noticeBoard/v1/notices",
                 )
+                .operation("publishNotice")
                 .json(body),
         }
     }
@@ -107,6 +112,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/noticeBoard/v1/notices/{noticeId}",
                 )
+                .operation("getNotice")
                 .path_param("noticeId", &notice_id),
         }
     }
@@ -125,6 +131,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/noticeBoard/v1/notices/{noticeId}/document",
                 )
+                .operation("getNoticeDocument")
                 .path_param("noticeId", &notice_id),
         }
     }

@@ -9,6 +9,12 @@ pub struct GetHealth {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl GetHealth {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
         let response = self.request.send_raw().await?;
@@ -30,6 +36,12 @@ impl ListNotices {
         self.request = self.request.query_param("minPriority", &value);
         self
     }
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::NoticeList>, Error> {
         let response = self.request.send_raw().await?;
@@ -46,6 +58,12 @@ pub struct PublishNotice {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl PublishNotice {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Notice>, Error> {
         let response = self.request.send_raw().await?;
@@ -62,6 +80,12 @@ pub struct GetNotice {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl GetNotice {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::Notice>, Error> {
         let response = self.request.send_raw().await?;
@@ -78,6 +102,12 @@ pub struct GetNoticeDocument {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl GetNoticeDocument {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<bcss_runtime::exports::bytes::Bytes>, Error> {
         let response = self.request.send_raw().await?;

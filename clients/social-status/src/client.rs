@@ -67,6 +67,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/socialStatus/v1/health",
                 )
+                .operation("checkHealth")
                 .without_token(),
         }
     }
@@ -93,6 +94,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/socialStatus/v1/persons/query",
                 )
+                .operation("searchPersons")
                 .json(body)
                 .repeatable(),
             legal_context: bcss_runtime::params::body_legal_context(body, "legalContext"),
@@ -123,6 +125,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/socialStatus/v1/persons/{ssinRef}/statusHistory",
                 )
+                .operation("getStatusHistory")
                 .path_param("ssinRef", ssin_ref),
             legal_context: self.legal_context.clone(),
         }
@@ -151,6 +154,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::PATCH,
                     "/socialStatus/v1/persons/{ssinRef}/contactPreferences",
                 )
+                .operation("updateContactPreferences")
                 .path_param("ssinRef", ssin_ref)
                 .json_as(body, "application/merge-patch+json"),
         }
@@ -179,6 +183,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::POST,
                     "/socialStatus/v1/persons/statusCertificates",
                 )
+                .operation("requestStatusCertificate")
                 .json(body),
             legal_context: bcss_runtime::params::body_legal_context(body, "legalContext"),
         }
@@ -205,6 +210,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/socialStatus/v1/statusCertificateTasks/{taskId}",
                 )
+                .operation("getStatusCertificateTask")
                 .path_param("taskId", &task_id),
         }
     }
@@ -227,6 +233,7 @@ impl Client {
                     bcss_runtime::exports::http::Method::GET,
                     "/socialStatus/v1/statusCertificates/{certificateId}",
                 )
+                .operation("getStatusCertificate")
                 .path_param("certificateId", &certificate_id),
         }
     }

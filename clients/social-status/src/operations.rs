@@ -9,6 +9,12 @@ pub struct CheckHealth {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl CheckHealth {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::HealthStatus>, Error> {
         let response = self.request.send_raw().await?;
@@ -40,6 +46,12 @@ impl SearchPersons {
         self.request = self.request.query_param("pageSize", &value);
         self
     }
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -69,7 +81,9 @@ impl SearchPersons {
             true,
         )?;
         #[allow(unused_mut)]
-        let mut request = self.request;
+        let mut request = self
+            .request
+            .audit_legal_context(self.legal_context.as_deref());
         Ok(request)
     }
 }
@@ -101,6 +115,12 @@ impl GetStatusHistory {
         self.legal_context = Some(value.into());
         self
     }
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<GetStatusHistoryResponse>, Error> {
         let response = self.checked()?.send_raw().await?;
@@ -121,7 +141,9 @@ impl GetStatusHistory {
             true,
         )?;
         #[allow(unused_mut)]
-        let mut request = self.request;
+        let mut request = self
+            .request
+            .audit_legal_context(self.legal_context.as_deref());
         if let Some(value) = &self.legal_context {
             request = request.header_param("LegalContext", value);
         }
@@ -156,6 +178,12 @@ impl UpdateContactPreferences {
         self.request = self.request.header_param("If-Match", value);
         self
     }
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::ContactPreferences>, Error> {
         let response = self.request.send_raw().await?;
@@ -173,6 +201,12 @@ pub struct RequestStatusCertificate {
     pub(crate) legal_context: Option<String>,
 }
 impl RequestStatusCertificate {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::StatusCertificateTask>, Error> {
         let response = self.checked()?.send_raw().await?;
@@ -189,7 +223,9 @@ impl RequestStatusCertificate {
             true,
         )?;
         #[allow(unused_mut)]
-        let mut request = self.request;
+        let mut request = self
+            .request
+            .audit_legal_context(self.legal_context.as_deref());
         Ok(request)
     }
 }
@@ -200,6 +236,12 @@ pub struct GetStatusCertificateTask {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl GetStatusCertificateTask {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<GetStatusCertificateTaskResponse>, Error> {
         let response = self.request.send_raw().await?;
@@ -239,6 +281,12 @@ pub struct GetStatusCertificate {
     pub(crate) request: bcss_runtime::RequestBuilder,
 }
 impl GetStatusCertificate {
+    /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+    /// here win over the client's configuration.
+    pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+        self.request = self.request.with_options(options);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> Result<ApiResponse<crate::types::StatusCertificate>, Error> {
         let response = self.request.send_raw().await?;

@@ -298,12 +298,13 @@ fn emit_method(op: &Operation, body: Option<&Body>, api: &Api) -> TokenStream {
     };
     let repeatable =
         (op.method == "POST" && op.path.ends_with("/query")).then(|| quote!(.repeatable()));
+    let id = &op.id;
     quote! {
         #(#docs)*
         #deprecated
         pub fn #fn_name(&self, #(#args),*) -> crate::operations::#builder {
             crate::operations::#builder {
-                request: self.inner.request(bcss_runtime::exports::http::Method::#method, #path) #(#setup)* #auth #repeatable,
+                request: self.inner.request(bcss_runtime::exports::http::Method::#method, #path).operation(#id) #(#setup)* #auth #repeatable,
                 #lc_init
             }
         }
@@ -406,7 +407,7 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
             fn checked(self) -> Result<bcss_runtime::RequestBuilder, Error> {
                 #lc_check
                 #[allow(unused_mut)]
-                let mut request = self.request;
+                let mut request = self.request.audit_legal_context(self.legal_context.as_deref());
                 #lc_apply
                 Ok(request)
             }
@@ -433,6 +434,13 @@ fn emit_builder(op: &Operation, api: &Api) -> TokenStream {
         impl #builder {
             #(#setters)*
             #lc_setter
+
+            /// Per-call options (timeouts, retries, idempotency, headers, scopes); those set
+            /// here win over the client's configuration.
+            pub fn with_options(mut self, options: bcss_runtime::CallOptions) -> Self {
+                self.request = self.request.with_options(options);
+                self
+            }
 
             /// Sends the request.
             pub async fn send(self) -> Result<ApiResponse<#output>, Error> {

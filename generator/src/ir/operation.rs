@@ -123,6 +123,8 @@ pub struct Answer {
 /// One operation.
 #[derive(Clone, Debug)]
 pub struct Operation {
+    /// The contract's `operationId` (or one derived from the method and path when it has none).
+    pub id: String,
     /// Rust method name.
     pub fn_name: String,
     /// PascalCase base for the per-operation types.
@@ -215,6 +217,7 @@ pub fn operations(c: &Contract, types: &mut TypeSpace) -> Result<Vec<Operation>,
                 .or_else(|| global_security.clone());
             let (security, public) = security_of(security.as_ref());
             out.push(Operation {
+                id,
                 fn_name,
                 type_name,
                 method: method.to_ascii_uppercase(),

@@ -57,6 +57,7 @@ struct RawTls {
 struct RawTimeouts {
     connect_secs: Option<f64>,
     request_secs: Option<f64>,
+    total_secs: Option<f64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,6 +72,8 @@ struct RawToken {
     discovery: Option<bool>,
     send_client_id: Option<bool>,
     refresh_margin_secs: Option<u64>,
+    clock_correction: Option<bool>,
+    max_clock_correction_secs: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -79,6 +82,9 @@ struct RawRetry {
     max_attempts: Option<u32>,
     max_wait_secs: Option<f64>,
     retry_post: Option<bool>,
+    budget_capacity: Option<u32>,
+    budget_retry_cost: Option<u32>,
+    budget_timeout_retry_cost: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -204,6 +210,9 @@ impl File {
         if let Some(s) = self.timeouts.request_secs {
             config.timeouts.request = ctx.secs("timeouts.request_secs", s)?;
         }
+        if let Some(s) = self.timeouts.total_secs {
+            config.timeouts.total = Some(ctx.secs("timeouts.total_secs", s)?);
+        }
         self.token.apply(&ctx, &mut config.token)?;
         if let Some(n) = self.retry.max_attempts {
             if n == 0 {
@@ -216,6 +225,32 @@ impl File {
         }
         if let Some(b) = self.retry.retry_post {
             config.retry.retry_post = b;
+        }
+        let budget = &mut config.retry_budget;
+        for (key, value, field) in [
+            (
+                "retry.budget_retry_cost",
+                self.retry.budget_retry_cost,
+                &mut budget.retry_cost,
+            ),
+            (
+                "retry.budget_timeout_retry_cost",
+                self.retry.budget_timeout_retry_cost,
+                &mut budget.timeout_retry_cost,
+            ),
+        ] {
+            if let Some(n) = value {
+                if n == 0 {
+                    return Err(ctx.err(
+                        key,
+                        "at least 1 (set budget_capacity = 0 to turn the budget off)",
+                    ));
+                }
+                *field = n;
+            }
+        }
+        if let Some(n) = self.retry.budget_capacity {
+            budget.capacity = n;
         }
         for (env, channels) in self.endpoints {
             let e = ctx.env(&format!("endpoints.{env}"), &env)?;
@@ -279,6 +314,12 @@ impl RawToken {
         token.send_client_id = self.send_client_id.unwrap_or(false);
         if let Some(s) = self.refresh_margin_secs {
             token.refresh_margin = Duration::from_secs(s);
+        }
+        if let Some(b) = self.clock_correction {
+            token.clock_correction = b;
+        }
+        if let Some(s) = self.max_clock_correction_secs {
+            token.max_clock_correction = Duration::from_secs(s);
         }
         Ok(())
     }

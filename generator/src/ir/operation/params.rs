@@ -108,6 +108,7 @@ const TAKEN: &[&str] = &[
     "checked",
     "legal_context",
     "request",
+    "with_options",
 ];
 
 pub(super) fn params(
