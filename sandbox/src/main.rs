@@ -97,6 +97,7 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
 
+    let stop = stop_signal();
     let e = sandbox.endpoints();
     println!("bcss-sandbox is running");
     println!("  client id        {}", e.client_id);
@@ -119,31 +120,39 @@ async fn main() -> ExitCode {
     println!("  files            {}", args.dir.display());
     println!("ready: {}", args.dir.join("endpoints.json").display());
 
-    wait_for_stop().await;
+    stop.await;
     tracing::info!("stopping");
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
 
-/// Resolves on Ctrl-C or (on unix) SIGTERM.
-async fn wait_for_stop() {
+/// Registers for Ctrl-C and (on unix) SIGTERM at once, so that a signal sent right after the
+/// ready line is not missed (before registration it would kill the process with the default
+/// action); the future resolves on either.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let signals = signal(SignalKind::terminate())
+            .and_then(|term| signal(SignalKind::interrupt()).map(|interrupt| (term, interrupt)));
+        async move {
+            match signals {
+                Ok((mut term, mut interrupt)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
