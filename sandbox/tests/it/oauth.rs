@@ -390,7 +390,7 @@ async fn nbf_in_the_future_is_invalid_client() {
 #[tokio::test]
 async fn a_sandbox_clock_ahead_of_the_client_makes_a_short_assertion_expire() {
     let sandbox = start().await;
-    sandbox.update_settings(|s| s.clock_skew_secs = 1000);
+    sandbox.update_settings(|s| s.clock_offset_secs = 1000);
     let answer = token_request(&sandbox, &form(&assertion(&sandbox, |_| {}))).await;
     assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
     assert!(answer.description().contains("check the client clock"));
