@@ -110,11 +110,12 @@ async fn put_settings(State(state): Shared, body: Bytes) -> Response {
 
 /// The sandbox clock: its offset against real time and the time it shows.
 fn clock(state: &SharedState) -> Value {
-    let date =
-        crate::server::http_date(state.clock()).and_then(|d| d.to_str().ok().map(String::from));
+    // One reading, so that `now` and `date` agree to the second.
+    let time = state.clock();
+    let date = crate::server::http_date(time).and_then(|d| d.to_str().ok().map(String::from));
     json!({
         "offset_secs": state.settings().clock_offset_secs,
-        "now": state.now(),
+        "now": crate::state::unix_secs(time),
         "date": date,
     })
 }

@@ -14,6 +14,15 @@ fn assertion_at(sandbox: &bcss_sandbox::Sandbox, offset: i64) -> String {
     })
 }
 
+/// An HTTP date in Unix seconds; panics (test failure) if it is not an IMF-fixdate.
+fn unix_secs_of(date: &str) -> i64 {
+    httpdate::parse_http_date(date)
+        .unwrap_or_else(|e| panic!("{date:?} is not an HTTP date: {e}"))
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64
+}
+
 /// Sends `request` and checks its answer carries exactly one `Date`, `offset` seconds from the
 /// real clock read around the request (1 s of tolerance for the second boundary).
 async fn assert_dated(label: &str, request: RequestBuilder, offset: i64) -> (Version, Answer) {
@@ -33,12 +42,7 @@ async fn assert_dated(label: &str, request: RequestBuilder, offset: i64) -> (Ver
         1,
         "{label} ({version:?}): one Date header, got {dates:?}"
     );
-    let date = httpdate::parse_http_date(dates[0])
-        .unwrap_or_else(|e| panic!("{label}: Date {:?} is not an HTTP date: {e}", dates[0]));
-    let date = date
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64;
+    let date = unix_secs_of(dates[0]);
     assert!(
         (before + offset - 1..=after + offset + 1).contains(&date),
         "{label} ({version:?}): Date {} is {} s from the real clock, expected {offset}",
@@ -223,7 +227,10 @@ async fn the_admin_api_reads_and_sets_the_clock_and_it_takes_effect() {
     assert_eq!(clock.body["offset_secs"], 0);
     let shown = clock.body["now"].as_i64().expect("now");
     assert!((now() - 1..=now()).contains(&shown), "{}", clock.body);
-    assert!(httpdate::parse_http_date(clock.body["date"].as_str().expect("date")).is_ok());
+    assert_eq!(
+        unix_secs_of(clock.body["date"].as_str().expect("date")),
+        shown
+    );
 
     let set = admin(
         &sandbox,
@@ -242,6 +249,11 @@ async fn the_admin_api_reads_and_sets_the_clock_and_it_takes_effect() {
         (now() + 599..=now() + 600).contains(&now_shown),
         "{}",
         set.body
+    );
+    assert_eq!(
+        unix_secs_of(set.body["date"].as_str().expect("date")),
+        now_shown,
+        "now and date are one reading"
     );
     let refused = token_request(&sandbox, &form(&assertion(&sandbox, |_| {}))).await;
     assert_eq!(refused.error(), "invalid_client");

@@ -471,39 +471,39 @@ async fn es256_assertion_verifies_against_a_registered_ec_certificate() {
 #[tokio::test]
 async fn an_assertion_without_iat_or_expiring_before_its_iat_is_invalid_client() {
     let sandbox = start().await;
-    let signed = assertion(&sandbox, |c| {
-        c.as_object_mut().expect("object").remove("iat");
-    });
-    let answer = token_request(&sandbox, &form(&signed)).await;
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(Edit, &str); 3] = [
+        (
+            |c| {
+                c.as_object_mut().expect("object").remove("iat");
+            },
+            "the assertion has no iat claim",
+        ),
+        (
+            |c| {
+                c["iat"] = json!(now() + 30);
+                c["exp"] = json!(now() + 10);
+            },
+            "is not after iat",
+        ),
+        (
+            |c| c["iat"] = json!("yesterday"),
+            "claim iat must be a NumericDate",
+        ),
+    ];
+    for (edit, reason) in cases {
+        let answer = token_request(&sandbox, &form(&assertion(&sandbox, edit))).await;
+        assert_invalid_client_saying(&answer, &[reason]);
+    }
+}
+
+/// A 401 `invalid_client` whose description contains every one of `parts`.
+fn assert_invalid_client_saying(answer: &Answer, parts: &[&str]) {
     assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
-    assert!(
-        answer
-            .description()
-            .contains("the assertion has no iat claim"),
-        "{}",
-        answer.description()
-    );
-    let backwards = assertion(&sandbox, |c| {
-        c["iat"] = json!(now() + 30);
-        c["exp"] = json!(now() + 10);
-    });
-    let answer = token_request(&sandbox, &form(&backwards)).await;
-    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
-    assert!(
-        answer.description().contains("is not after iat"),
-        "{}",
-        answer.description()
-    );
-    let not_a_date = assertion(&sandbox, |c| c["iat"] = json!("yesterday"));
-    let answer = token_request(&sandbox, &form(&not_a_date)).await;
-    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
-    assert!(
-        answer
-            .description()
-            .contains("claim iat must be a NumericDate"),
-        "{}",
-        answer.description()
-    );
+    let description = answer.description();
+    for part in parts {
+        assert!(description.contains(part), "{part:?} not in {description}");
+    }
 }
 
 /// Claims of a valid assertion by `client_id` (iss = sub).
@@ -531,17 +531,16 @@ async fn an_assertion_whose_registered_certificate_expired_is_refused_with_its_v
     let sandbox = start().await;
     let expired = sandbox.mint_expired_client("expired:client");
     let answer = token_for(&sandbox, "expired:client", &expired).await;
-    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
-    let description = answer.description();
-    for part in [
-        "the certificate registered for expired:client has expired",
-        "notBefore Wed, 01 Jan 2020 00:00:00 GMT (1577836800)",
-        "notAfter Fri, 01 Jan 2021 00:00:00 GMT (1609459200)",
-        "server time ",
-        "register a renewed certificate",
-    ] {
-        assert!(description.contains(part), "{part:?} not in {description}");
-    }
+    assert_invalid_client_saying(
+        &answer,
+        &[
+            "the certificate registered for expired:client has expired",
+            "notBefore Wed, 01 Jan 2020 00:00:00 GMT (1577836800)",
+            "notAfter Fri, 01 Jan 2021 00:00:00 GMT (1609459200)",
+            "server time ",
+            "register a renewed certificate",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -562,16 +561,15 @@ async fn an_assertion_whose_registered_certificate_is_not_valid_yet_is_refused_w
     )
     .expect("sign");
     let answer = token_request(&sandbox, &form(&signed)).await;
-    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
-    let description = answer.description();
-    for part in [
-        "the certificate registered for future:client is not valid yet",
-        "notBefore Tue, 01 Jan 2999 00:00:00 GMT",
-        "notAfter Wed, 01 Jan 3000 00:00:00 GMT",
-        "server time ",
-    ] {
-        assert!(description.contains(part), "{part:?} not in {description}");
-    }
+    assert_invalid_client_saying(
+        &answer,
+        &[
+            "the certificate registered for future:client is not valid yet",
+            "notBefore Tue, 01 Jan 2999 00:00:00 GMT",
+            "notAfter Wed, 01 Jan 3000 00:00:00 GMT",
+            "server time ",
+        ],
+    );
 }
 
 #[tokio::test]
