@@ -181,6 +181,17 @@ pub struct SandboxArgs {
     /// Scope granted to the client (repeatable; default: the demo API's scopes).
     #[arg(long = "scope")]
     pub scopes: Vec<String>,
+    /// Offset of the sandbox clock against real time, in seconds (negative: behind). Time
+    /// claims, issued tokens and every response's Date header follow the sandbox clock.
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(i64).range(
+            -bcss_sandbox::MAX_CLOCK_OFFSET_SECS..=bcss_sandbox::MAX_CLOCK_OFFSET_SECS
+        )
+    )]
+    pub clock_offset_secs: i64,
 }
 
 /// `bcss generate`.

@@ -23,6 +23,7 @@ pub async fn start(args: &SandboxArgs) -> Result<Sandbox, CliError> {
     if !args.scopes.is_empty() {
         config.scopes.clone_from(&args.scopes);
     }
+    config.settings.clock_offset_secs = args.clock_offset_secs;
     let sandbox = Sandbox::start(config)
         .await
         .map_err(|e| CliError::Sandbox(e.to_string()))?;
@@ -40,11 +41,17 @@ pub async fn start(args: &SandboxArgs) -> Result<Sandbox, CliError> {
 pub fn banner(sandbox: &Sandbox, args: &SandboxArgs) -> String {
     let e = sandbox.endpoints();
     let toml = args.dir.join("bcss.toml");
+    let offset = sandbox.clock_offset_secs();
+    let clock = if offset == 0 {
+        String::new()
+    } else {
+        format!("  clock offset     {offset:+} s\n")
+    };
     format!(
         "bcss sandbox is running (Ctrl-C stops it)\n  \
          client id        {}\n  scopes           {}\n  token endpoint   {}\n  \
-         gateway (mTLS)   {}\n  gateway (TLS)    {}\n  admin (HTTP)     {}\n  \
-         files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n",
+         gateway (mTLS)   {}\n  gateway (TLS)    {}\n  admin (HTTP)     {}\n\
+         {clock}  files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n",
         e.client_id,
         e.scopes.join(" "),
         e.token_endpoint,

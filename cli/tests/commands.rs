@@ -132,6 +132,47 @@ fn the_command_line_parses_environments_lists_and_rejects_bad_values() {
 }
 
 #[test]
+fn sandbox_takes_a_clock_offset_negative_or_positive_within_ten_years() {
+    let offset = |args: &[&str]| {
+        let mut argv = vec!["bcss", "sandbox", "--dir", "d"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).map(|cli| match cli.command {
+            Command::Sandbox(a) => a.clock_offset_secs,
+            _ => panic!("sandbox expected"),
+        })
+    };
+    assert_eq!(offset(&[]).unwrap(), 0);
+    assert_eq!(offset(&["--clock-offset-secs", "-600"]).unwrap(), -600);
+    assert_eq!(offset(&["--clock-offset-secs=3600"]).unwrap(), 3600);
+    let err = offset(&["--clock-offset-secs", "999999999999"]).unwrap_err();
+    assert!(err.to_string().contains("999999999999"), "{err}");
+    assert!(offset(&["--clock-offset-secs", "ten"]).is_err());
+}
+
+#[tokio::test]
+async fn bcss_sandbox_starts_with_the_clock_offset_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    let cli = Cli::try_parse_from([
+        "bcss",
+        "sandbox",
+        "--dir",
+        dir_arg,
+        "--clock-offset-secs",
+        "-600",
+    ])
+    .unwrap();
+    let Command::Sandbox(args) = cli.command else {
+        panic!("sandbox expected")
+    };
+    let sandbox = bcss_cli::sandbox::start(&args).await.unwrap();
+    assert_eq!(sandbox.clock_offset_secs(), -600);
+    let banner = bcss_cli::sandbox::banner(&sandbox, &args);
+    assert!(banner.contains("clock offset     -600 s"), "{banner}");
+    sandbox.shutdown().await;
+}
+
+#[test]
 fn generate_writes_the_client_crate_with_the_shared_generator() {
     let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/socialStatus");
     let out = tempfile::tempdir().unwrap();

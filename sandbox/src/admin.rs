@@ -27,6 +27,7 @@ pub fn router(state: Arc<SharedState>) -> Router {
             get(get_faults).post(post_fault).delete(delete_faults),
         )
         .route("/settings", get(get_settings).put(put_settings))
+        .route("/clock", get(get_clock).put(put_clock))
         .route("/routes", get(get_routes).post(post_route))
         .route("/health/{api}", put(put_health))
         .route("/endpoints", get(get_endpoints))
@@ -103,6 +104,41 @@ async fn put_settings(State(state): Shared, body: Bytes) -> Response {
             state.update_settings(|settings| *settings = merged.clone());
             Json(merged).into_response()
         }
+        Err(message) => error(StatusCode::BAD_REQUEST, message),
+    }
+}
+
+/// The sandbox clock: its offset against real time and the time it shows.
+fn clock(state: &SharedState) -> Value {
+    // One reading, so that `now` and `date` agree to the second.
+    let time = state.clock();
+    let date = crate::server::http_date(time).and_then(|d| d.to_str().ok().map(String::from));
+    json!({
+        "offset_secs": state.settings().clock_offset_secs,
+        "now": crate::state::unix_secs(time),
+        "date": date,
+    })
+}
+
+async fn get_clock(State(state): Shared) -> Response {
+    Json(clock(&state)).into_response()
+}
+
+/// `{"offset_secs": N}`: the same setting as `clock_offset_secs` of `PUT /settings`.
+async fn put_clock(State(state): Shared, body: Bytes) -> Response {
+    let body: Value = match parse(&body, "clock") {
+        Ok(body) => body,
+        Err(response) => return *response,
+    };
+    let expected = r#"expected {"offset_secs": <seconds, negative = the sandbox clock is behind>}"#;
+    let Some(offset) = body.get("offset_secs").and_then(Value::as_i64) else {
+        return error(StatusCode::BAD_REQUEST, expected.into());
+    };
+    if body.as_object().is_some_and(|o| o.len() != 1) {
+        return error(StatusCode::BAD_REQUEST, expected.into());
+    }
+    match state.set_clock_offset_secs(offset) {
+        Ok(()) => Json(clock(&state)).into_response(),
         Err(message) => error(StatusCode::BAD_REQUEST, message),
     }
 }

@@ -64,6 +64,8 @@ pub fn authenticate(
             "unknown client: iss {client_id:?} is not a registered client_id"
         ))
     })?;
+    let now = state.now();
+    check_certificate_validity(&client_id, &client, now)?;
     check_signature(jws, alg, &client_id, &client)?;
 
     match jws.str_claim("sub") {
@@ -86,7 +88,7 @@ pub fn authenticate(
         &state.endpoints.token_endpoint,
         &state.endpoints.issuer,
     )?;
-    let exp = check_times(jws, settings, state.now())?;
+    let exp = check_times(jws, settings, now)?;
 
     let jti = match jws.claims.get("jti") {
         Some(Value::String(jti)) if !jti.is_empty() => jti.clone(),
@@ -156,6 +158,58 @@ fn check_signature(
     })
 }
 
+/// The registered certificate must be valid (notBefore..=notAfter) at the sandbox clock: a
+/// server does not accept assertions whose certificate expired or has not started yet. A
+/// registered bare public key (no certificate) has no validity to check.
+fn check_certificate_validity(
+    client_id: &str,
+    client: &RegisteredClient,
+    now: i64,
+) -> Result<(), OAuthError> {
+    let unreadable = |why: String| {
+        OAuthError::invalid_client(format!(
+            "the certificate registered for {client_id} cannot be read ({why})"
+        ))
+    };
+    let pem = match x509_parser::pem::parse_x509_pem(client.certificate_pem.as_bytes()) {
+        Ok((_, pem)) if pem.label == "CERTIFICATE" => pem,
+        Ok(_) => return Ok(()),
+        Err(e) => return Err(unreadable(e.to_string())),
+    };
+    let certificate = pem.parse_x509().map_err(|e| unreadable(e.to_string()))?;
+    let validity = certificate.validity();
+    let (not_before, not_after) = (
+        validity.not_before.timestamp(),
+        validity.not_after.timestamp(),
+    );
+    let window = format!(
+        "notBefore {}, notAfter {}, server time {}",
+        show_time(not_before),
+        show_time(not_after),
+        show_time(now)
+    );
+    if now < not_before {
+        return Err(OAuthError::invalid_client(format!(
+            "the certificate registered for {client_id} is not valid yet ({window}); wait until notBefore or check the server clock"
+        )));
+    }
+    if now > not_after {
+        return Err(OAuthError::invalid_client(format!(
+            "the certificate registered for {client_id} has expired ({window}); register a renewed certificate"
+        )));
+    }
+    Ok(())
+}
+
+/// Unix seconds as an HTTP date with the seconds after it, e.g.
+/// `Fri, 01 Jan 2021 00:00:00 GMT (1609459200)`; just the seconds outside 1970..=9999.
+fn show_time(secs: i64) -> String {
+    match crate::server::http_date_of(secs) {
+        Some(date) => format!("{date} ({secs})"),
+        None => secs.to_string(),
+    }
+}
+
 fn check_audience(
     jws: &Compact,
     mode: AudienceMode,
@@ -215,16 +269,23 @@ fn check_times(jws: &Compact, settings: &Settings, now: i64) -> Result<i64, OAut
             nbf.saturating_sub(now)
         )));
     }
-    let iat = claim("iat")?;
-    if let Some(iat) = iat
-        && iat > now.saturating_add(leeway)
-    {
+    let iat = claim("iat")?.ok_or_else(|| {
+        OAuthError::invalid_client(
+            "the assertion has no iat claim; send the time it was made (seconds since 1970) in iat",
+        )
+    })?;
+    if iat > now.saturating_add(leeway) {
         return Err(OAuthError::invalid_client(format!(
             "iat {iat} is {} s in the future of the server time {now} (leeway {leeway} s); check the client clock",
             iat.saturating_sub(now)
         )));
     }
-    let lifetime = exp.saturating_sub(iat.unwrap_or(now));
+    if exp <= iat {
+        return Err(OAuthError::invalid_client(format!(
+            "exp {exp} is not after iat {iat}: an assertion must expire after it is made"
+        )));
+    }
+    let lifetime = exp.saturating_sub(iat);
     let max = i64::try_from(settings.max_assertion_lifetime_secs).unwrap_or(i64::MAX);
     if lifetime > max {
         return Err(OAuthError::invalid_client(format!(

@@ -82,6 +82,10 @@ pub enum AudienceMode {
     Issuer,
 }
 
+/// The largest clock offset accepted, either way: ten years. Enough for any clock scenario,
+/// and it keeps the sandbox clock within what an HTTP `Date` header can express.
+pub const MAX_CLOCK_OFFSET_SECS: i64 = 10 * 366 * 24 * 3600;
+
 /// Tunables that can be changed while the sandbox runs (library, admin API or CLI flags).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", default)]
@@ -94,8 +98,11 @@ pub struct Settings {
     /// Cap on `exp - iat` of a client assertion.
     pub max_assertion_lifetime_secs: u64,
     /// Offset of the sandbox clock against real time, to emulate a server whose clock differs
-    /// from the client's. Positive = the sandbox is ahead.
-    pub clock_skew_secs: i64,
+    /// from the client's. Positive = the sandbox is ahead. Every check of a time claim or
+    /// certificate validity, the `iat`/`exp` of issued tokens and the `Date` header of every
+    /// response use the sandbox clock. At most [`MAX_CLOCK_OFFSET_SECS`] either way.
+    /// Admin JSON name: `clock_offset_secs` (`PUT /settings`), or `offset_secs` on `/clock`.
+    pub clock_offset_secs: i64,
     /// How far in the (sandbox) future `iat` and `nbf` may lie.
     pub iat_leeway_secs: u64,
     /// JWS algorithms accepted for client assertions (also advertised in the metadata).
@@ -110,7 +117,7 @@ impl Default for Settings {
             token_lifetime_secs: 600,
             audience: AudienceMode::Either,
             max_assertion_lifetime_secs: 600,
-            clock_skew_secs: 0,
+            clock_offset_secs: 0,
             iat_leeway_secs: 60,
             accepted_algorithms: ["RS256", "PS256", "ES256"]
                 .iter()
@@ -142,6 +149,25 @@ impl Settings {
             }
             fields.insert(key.clone(), value.clone());
         }
-        serde_json::from_value(current).map_err(|e| format!("invalid settings: {e}"))
+        let merged: Settings =
+            serde_json::from_value(current).map_err(|e| format!("invalid settings: {e}"))?;
+        merged.check()?;
+        Ok(merged)
     }
+
+    /// Refuses values the sandbox cannot honour (today: a clock offset beyond
+    /// [`MAX_CLOCK_OFFSET_SECS`]).
+    pub fn check(&self) -> Result<(), String> {
+        check_clock_offset(self.clock_offset_secs)
+    }
+}
+
+/// `Ok` if `offset_secs` is within [`MAX_CLOCK_OFFSET_SECS`] either way.
+pub fn check_clock_offset(offset_secs: i64) -> Result<(), String> {
+    if offset_secs.unsigned_abs() > MAX_CLOCK_OFFSET_SECS.unsigned_abs() {
+        return Err(format!(
+            "clock offset {offset_secs} s is out of range: at most {MAX_CLOCK_OFFSET_SECS} s (ten years) either way"
+        ));
+    }
+    Ok(())
 }

@@ -29,12 +29,19 @@
 //! | `DELETE /faults`     |                               | clears all rules                        |
 //! | `GET /settings`      |                               | current Settings                        |
 //! | `PUT /settings`      | partial Settings object       | merges: only the keys sent change       |
+//! | `GET /clock`         |                               | `{"offset_secs", "now", "date"}`        |
+//! | `PUT /clock`         | `{"offset_secs": -600}`       | sets the clock offset (the clock back)  |
 //! | `GET /routes`        |                               | registered routes                       |
 //! | `POST /routes`       | a Route                       | adds (or replaces same method + path)   |
 //! | `PUT /health/{api}`  | `{"status": "DOWN"}`          | sets that API's health                  |
 //! | `GET /contracts`     |                               | the contracts served (array of ServedApi) |
 //! | `POST /contracts`    | `{"path": "specs/x"}`         | serves that contract (a ServedApi back) |
 //! | `GET /endpoints`     |                               | the Endpoints                           |
+//!
+//! The sandbox clock is real time plus `clock_offset_secs` (`PUT /settings` or `PUT /clock`,
+//! [`Sandbox::set_clock_offset_secs`], `--clock-offset-secs`): assertion and token checks,
+//! issued tokens and the `Date` header of every response follow it. `/clock` answers the
+//! offset, the sandbox time in Unix seconds (`now`) and as an HTTP date (`date`).
 //!
 //! `PUT /settings` is a partial merge: only the keys sent change; an unknown key or a value of
 //! the wrong type is a 400. Admin errors are `{"error": "<what was wrong>"}` with a 4xx status.
@@ -57,7 +64,7 @@ mod server;
 mod state;
 mod validate;
 
-pub use config::{AudienceMode, Ports, SandboxConfig, Settings};
+pub use config::{AudienceMode, MAX_CLOCK_OFFSET_SECS, Ports, SandboxConfig, Settings};
 pub use contract::{ServedApi, ServedOperation};
 pub use faults::{Fault, FaultRule, FaultTarget};
 pub use log::{BodyPart, Listener, LogEntry, TokenRequestInfo};
@@ -92,6 +99,9 @@ pub enum SandboxError {
     Pki(String),
     #[error("TLS configuration failed: {0}")]
     Tls(String),
+    /// A setting is out of range (e.g. a clock offset beyond [`MAX_CLOCK_OFFSET_SECS`]).
+    #[error("invalid setting: {0}")]
+    Settings(String),
     /// A contract could not be served: `message` names the file and place inside it.
     #[error("cannot serve the contract {}: {message}", path.display())]
     Contract { path: PathBuf, message: String },
@@ -126,6 +136,7 @@ impl Sandbox {
         // (features are additive across a workspace) it would panic. Pin aws-lc-rs. An error
         // only means a provider was installed already, which is fine.
         let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+        config.settings.check().map_err(SandboxError::Settings)?;
 
         // Contracts first: a broken one fails the start before anything is bound.
         let plans = config
@@ -222,6 +233,7 @@ impl Sandbox {
                 Router::new()
                     .fallback(oauth::handle)
                     .with_state(state.clone()),
+                state.clone(),
                 &control,
             )?,
             server::spawn(
@@ -230,6 +242,7 @@ impl Sandbox {
                 mtls_addr,
                 Some(tls(ClientAuth::Required)?),
                 gateway(Listener::GatewayMtls, &endpoints.gateway_mtls_url),
+                state.clone(),
                 &control,
             )?,
             server::spawn(
@@ -238,6 +251,7 @@ impl Sandbox {
                 tls_addr,
                 Some(tls(ClientAuth::None)?),
                 gateway(Listener::GatewayTls, &endpoints.gateway_url),
+                state.clone(),
                 &control,
             )?,
             server::spawn(
@@ -246,6 +260,7 @@ impl Sandbox {
                 admin_addr,
                 None,
                 admin::router(state.clone()),
+                state.clone(),
                 &control,
             )?,
         ];
@@ -349,6 +364,21 @@ impl Sandbox {
 
     pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
         self.state.update_settings(f);
+    }
+
+    /// Sets the offset of the sandbox clock against real time, in seconds (positive: the
+    /// sandbox is ahead; see [`Settings::clock_offset_secs`]). Takes effect on the next
+    /// request: time-claim and certificate checks, issued tokens and `Date` headers. An offset
+    /// beyond [`MAX_CLOCK_OFFSET_SECS`] either way is refused and nothing changes.
+    pub fn set_clock_offset_secs(&self, offset_secs: i64) -> Result<(), SandboxError> {
+        self.state
+            .set_clock_offset_secs(offset_secs)
+            .map_err(SandboxError::Settings)
+    }
+
+    /// The current offset of the sandbox clock against real time, in seconds.
+    pub fn clock_offset_secs(&self) -> i64 {
+        self.state.settings().clock_offset_secs
     }
 
     pub fn log(&self) -> Vec<LogEntry> {

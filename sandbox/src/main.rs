@@ -1,7 +1,7 @@
 //! `bcss-sandbox`: runs the sandbox until SIGTERM or Ctrl-C, after writing its CA, client
 //! credentials, endpoints and a ready-to-use bcss.toml into a directory.
 
-use bcss_sandbox::{Ports, Sandbox, SandboxConfig};
+use bcss_sandbox::{MAX_CLOCK_OFFSET_SECS, Ports, Sandbox, SandboxConfig};
 use clap::Parser;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -46,6 +46,15 @@ struct Args {
     /// Lifetime (expires_in) of issued access tokens, in seconds.
     #[arg(long)]
     token_lifetime: Option<u64>,
+    /// Offset of the sandbox clock against real time, in seconds (negative: behind). Time
+    /// claims, issued tokens and every response's Date header follow the sandbox clock.
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(i64).range(-MAX_CLOCK_OFFSET_SECS..=MAX_CLOCK_OFFSET_SECS)
+    )]
+    clock_offset_secs: i64,
     /// API contract to serve (openapi.yaml, its folder or the zip; repeatable). Its scopes are
     /// granted to the client.
     #[arg(long = "contract", value_name = "PATH")]
@@ -82,6 +91,7 @@ async fn main() -> ExitCode {
     if let Some(lifetime) = args.token_lifetime {
         config.settings.token_lifetime_secs = lifetime;
     }
+    config.settings.clock_offset_secs = args.clock_offset_secs;
     config.contracts = args.contracts;
 
     let sandbox = match Sandbox::start(config).await {
@@ -97,6 +107,7 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
 
+    let stop = stop_signal();
     let e = sandbox.endpoints();
     println!("bcss-sandbox is running");
     println!("  client id        {}", e.client_id);
@@ -107,6 +118,9 @@ async fn main() -> ExitCode {
     println!("  gateway (mTLS)   {}", e.gateway_mtls_url);
     println!("  gateway (TLS)    {}", e.gateway_url);
     println!("  admin (HTTP)     {}", e.admin_url);
+    if args.clock_offset_secs != 0 {
+        println!("  clock offset     {:+} s", args.clock_offset_secs);
+    }
     for api in sandbox.served_contracts() {
         println!(
             "  contract         {} at {} ({} operations, {} warnings)",
@@ -119,31 +133,39 @@ async fn main() -> ExitCode {
     println!("  files            {}", args.dir.display());
     println!("ready: {}", args.dir.join("endpoints.json").display());
 
-    wait_for_stop().await;
+    stop.await;
     tracing::info!("stopping");
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
 
-/// Resolves on Ctrl-C or (on unix) SIGTERM.
-async fn wait_for_stop() {
+/// Registers for Ctrl-C and (on unix) SIGTERM at once, so that a signal sent right after the
+/// ready line is not missed (before registration it would kill the process with the default
+/// action); the future resolves on either.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let signals = signal(SignalKind::terminate())
+            .and_then(|term| signal(SignalKind::interrupt()).map(|interrupt| (term, interrupt)));
+        async move {
+            match signals {
+                Ok((mut term, mut interrupt)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

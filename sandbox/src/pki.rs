@@ -196,9 +196,11 @@ pub fn subject_of(der: &[u8]) -> Option<String> {
 }
 
 /// A validity window like a real certificate's (rcgen's default runs from 1975 to 4096), so the
-/// doctor's expiry checks show realistic figures against the sandbox.
+/// doctor's expiry checks show realistic figures against the sandbox. It starts a day back, so
+/// that the client certificate is valid at a sandbox clock set up to a day behind (a wrong
+/// time zone is at most 14 hours off); the token endpoint checks it against that clock.
 fn valid_for_days(params: &mut CertificateParams, days: i64) {
     let now = time::OffsetDateTime::now_utc();
-    params.not_before = now - time::Duration::hours(1);
+    params.not_before = now - time::Duration::days(1);
     params.not_after = now + time::Duration::days(days);
 }

@@ -3,11 +3,14 @@
 //! without any response (the `DropConnection` fault).
 
 use crate::SandboxError;
+use crate::state::SharedState;
 use axum::Router;
+use axum::extract::State;
 use axum::response::Response;
 use axum_server::tls::TlsInfo;
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::{Control, Handle};
+use http::HeaderValue;
 use rustls::RootCertStore;
 use rustls::server::WebPkiClientVerifier;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -17,6 +20,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::task::JoinHandle;
 
 /// Whether a TLS listener asks for a client certificate.
@@ -92,16 +96,22 @@ pub fn bind(
     Ok((listener, local))
 }
 
-/// Serves `router` on `listener` (TLS when `tls` is set) until `control` shuts it down.
+/// Serves `router` on `listener` (TLS when `tls` is set) until `control` shuts it down. Every
+/// response carries a `Date` header in the sandbox clock of `state`.
 pub fn spawn(
     name: &'static str,
     listener: TcpListener,
     addr: SocketAddr,
     tls: Option<Arc<rustls::ServerConfig>>,
     router: Router,
+    state: Arc<SharedState>,
     control: &Control,
 ) -> Result<JoinHandle<()>, SandboxError> {
     let handle: Handle<SocketAddr> = Handle::with_control(control.clone());
+    let router = router.layer(axum::middleware::map_response_with_state(
+        state,
+        sandbox_date,
+    ));
     let make = MakeDroppable(router);
     let bind_error = |source| SandboxError::Bind {
         listener: name,
@@ -131,6 +141,32 @@ pub fn spawn(
         }
     };
     Ok(task)
+}
+
+/// Sets `Date` to the sandbox clock, so that a client measuring its clock offset from the
+/// response sees the sandbox's time. hyper adds a `Date` (real clock) only when the response
+/// has none, on HTTP/1.1 and HTTP/2 alike.
+async fn sandbox_date(State(state): State<Arc<SharedState>>, mut response: Response) -> Response {
+    if let Some(date) = http_date(state.clock()) {
+        response.headers_mut().insert(http::header::DATE, date);
+    }
+    response
+}
+
+/// `time` as an RFC 7231 IMF-fixdate header value, or None outside 1970..=9999.
+pub fn http_date(time: SystemTime) -> Option<HeaderValue> {
+    let secs = crate::state::unix_secs(time);
+    HeaderValue::from_str(&http_date_of(secs)?).ok()
+}
+
+/// Unix seconds as an RFC 7231 IMF-fixdate, or None outside 1970..=9999 (which httpdate
+/// cannot format; the clock offset's bound keeps the sandbox clock well inside).
+pub fn http_date_of(secs: i64) -> Option<String> {
+    const YEAR_10000: u64 = 253_402_300_800;
+    let secs = u64::try_from(secs).ok().filter(|s| *s < YEAR_10000)?;
+    Some(httpdate::fmt_http_date(
+        UNIX_EPOCH + Duration::from_secs(secs),
+    ))
 }
 
 /// Subject DN of the client certificate of the TLS connection a request came on.

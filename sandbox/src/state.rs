@@ -5,7 +5,7 @@
 //! elsewhere while holding it) is recovered rather than propagated: the data is still usable
 //! and a test sandbox must keep answering.
 
-use crate::config::Settings;
+use crate::config::{MAX_CLOCK_OFFSET_SECS, Settings};
 use crate::contract::{OperationSpec, ServedApi};
 use crate::faults::{Fault, FaultRule, FaultTarget, Faults};
 use crate::jws::TokenSigner;
@@ -14,7 +14,7 @@ use crate::routes::{Dynamic, HealthStatus, Route};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Where everything is, as handed to clients (and written to `endpoints.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +69,14 @@ pub struct SharedState {
     served: Mutex<Vec<ServedApi>>,
 }
 
+/// Seconds since the Unix epoch, negative before it.
+pub fn unix_secs(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -97,13 +105,26 @@ impl SharedState {
         }
     }
 
-    /// The sandbox clock: real time plus the configured skew, in Unix seconds.
+    /// The sandbox clock: real time shifted by `clock_offset_secs` (clamped to
+    /// [`MAX_CLOCK_OFFSET_SECS`], which the setting's entry points enforce anyway).
+    pub fn clock(&self) -> SystemTime {
+        let offset = self
+            .settings()
+            .clock_offset_secs
+            .clamp(-MAX_CLOCK_OFFSET_SECS, MAX_CLOCK_OFFSET_SECS);
+        let by = Duration::from_secs(offset.unsigned_abs());
+        let real = SystemTime::now();
+        let shifted = if offset >= 0 {
+            real.checked_add(by)
+        } else {
+            real.checked_sub(by)
+        };
+        shifted.unwrap_or(real)
+    }
+
+    /// The sandbox clock in Unix seconds (what time claims are compared with).
     pub fn now(&self) -> i64 {
-        let real = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        real.saturating_add(self.settings().clock_skew_secs)
+        unix_secs(self.clock())
     }
 
     pub fn settings(&self) -> Settings {
@@ -112,6 +133,13 @@ impl SharedState {
 
     pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
         f(&mut write(&self.settings));
+    }
+
+    /// Sets the clock offset, refusing one beyond [`MAX_CLOCK_OFFSET_SECS`] (nothing changes).
+    pub fn set_clock_offset_secs(&self, offset_secs: i64) -> Result<(), String> {
+        crate::config::check_clock_offset(offset_secs)?;
+        self.update_settings(|s| s.clock_offset_secs = offset_secs);
+        Ok(())
     }
 
     pub fn register_client(&self, client_id: &str, certificate_pem: &str, scopes: &[&str]) {

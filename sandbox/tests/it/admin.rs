@@ -2,21 +2,7 @@
 
 use crate::common::*;
 use bcss_sandbox::{Fault, Settings};
-use serde_json::{Value, json};
-
-async fn admin(
-    sandbox: &bcss_sandbox::Sandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> Answer {
-    let url = format!("{}{path}", sandbox.endpoints().admin_url);
-    let mut request = reqwest::Client::new().request(method, url);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    answer(request.send().await.expect("admin reachable")).await
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn admin_log_lists_requests_and_delete_clears_it() {

@@ -17,6 +17,8 @@ fn binary_writes_dir_prints_ready_line_and_exits_zero_on_sigterm() {
             "scope:a",
             "--token-lifetime",
             "30",
+            "--clock-offset-secs",
+            "-600",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -24,14 +26,18 @@ fn binary_writes_dir_prints_ready_line_and_exits_zero_on_sigterm() {
         .expect("binary starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut ready = None;
+    let mut banner = String::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.expect("line");
+        banner.push_str(&line);
+        banner.push('\n');
         if let Some(path) = line.strip_prefix("ready: ") {
             ready = Some(path.to_string());
             break;
         }
     }
     let ready = ready.expect("a ready: line");
+    assert!(banner.contains("clock offset     -600 s"), "{banner}");
     assert_eq!(
         std::path::Path::new(&ready),
         dir.path().join("endpoints.json")

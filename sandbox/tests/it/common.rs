@@ -40,6 +40,11 @@ pub fn http(sandbox: &Sandbox) -> reqwest::Client {
     builder(sandbox).build().expect("client")
 }
 
+/// Like [`http`], but speaking HTTP/1.1 only (the others negotiate HTTP/2).
+pub fn http1(sandbox: &Sandbox) -> reqwest::Client {
+    builder(sandbox).http1_only().build().expect("client")
+}
+
 /// An HTTPS client presenting `credentials` as its TLS client certificate.
 pub fn mtls(sandbox: &Sandbox, credentials: &ClientCredentials) -> reqwest::Client {
     let pem = format!(
@@ -160,4 +165,19 @@ pub async fn gateway_get(sandbox: &Sandbox, path: &str, token: Option<&str>) -> 
         request = request.bearer_auth(token);
     }
     answer(request.send().await.expect("gateway reachable")).await
+}
+
+/// Calls the admin API (plain HTTP) with an optional JSON body.
+pub async fn admin(
+    sandbox: &Sandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Answer {
+    let url = format!("{}{path}", sandbox.endpoints().admin_url);
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    answer(request.send().await.expect("admin reachable")).await
 }

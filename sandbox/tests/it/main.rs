@@ -3,6 +3,7 @@
 
 mod admin;
 mod cli;
+mod clock;
 mod common;
 mod contract;
 mod files;

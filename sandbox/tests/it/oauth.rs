@@ -268,15 +268,7 @@ async fn assertion_signed_with_another_key_does_not_verify() {
 async fn a_client_registered_at_run_time_gets_its_own_scopes() {
     let sandbox = start().await;
     let partner = sandbox.mint_client("partner:two");
-    sandbox.register_client("partner:two", &partner.certificate_pem, &[CONSULT]);
-    let mut claims = claims(&sandbox);
-    claims["iss"] = json!("partner:two");
-    claims["sub"] = json!("partner:two");
-    let answer = token_request(
-        &sandbox,
-        &form(&sign(Algorithm::RS256, &partner.private_key_pem, &claims)),
-    )
-    .await;
+    let answer = token_for(&sandbox, "partner:two", &partner).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.body["scope"], CONSULT);
 }
@@ -390,7 +382,7 @@ async fn nbf_in_the_future_is_invalid_client() {
 #[tokio::test]
 async fn a_sandbox_clock_ahead_of_the_client_makes_a_short_assertion_expire() {
     let sandbox = start().await;
-    sandbox.update_settings(|s| s.clock_skew_secs = 1000);
+    sandbox.update_settings(|s| s.clock_offset_secs = 1000);
     let answer = token_request(&sandbox, &form(&assertion(&sandbox, |_| {}))).await;
     assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
     assert!(answer.description().contains("check the client clock"));
@@ -459,9 +451,7 @@ async fn es256_assertion_verifies_against_a_registered_ec_certificate() {
         .self_signed(&key)
         .expect("cert");
     sandbox.register_client("ec:client", &cert.pem(), &[CONSULT]);
-    let mut claims = claims(&sandbox);
-    claims["iss"] = json!("ec:client");
-    claims["sub"] = json!("ec:client");
+    let claims = claims_as(&sandbox, "ec:client");
     let signing_key = jsonwebtoken::EncodingKey::from_ec_der(&key.serialize_der());
     let signed = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(Algorithm::ES256),
@@ -476,4 +466,159 @@ async fn es256_assertion_verifies_against_a_registered_ec_certificate() {
     let rsa = sign(Algorithm::RS256, &sandbox.client().private_key_pem, &claims);
     let answer = token_request(&sandbox, &form(&rsa)).await;
     assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
+}
+
+#[tokio::test]
+async fn an_assertion_without_iat_or_expiring_before_its_iat_is_invalid_client() {
+    let sandbox = start().await;
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(Edit, &str); 3] = [
+        (
+            |c| {
+                c.as_object_mut().expect("object").remove("iat");
+            },
+            "the assertion has no iat claim",
+        ),
+        (
+            |c| {
+                c["iat"] = json!(now() + 30);
+                c["exp"] = json!(now() + 10);
+            },
+            "is not after iat",
+        ),
+        (
+            |c| c["iat"] = json!("yesterday"),
+            "claim iat must be a NumericDate",
+        ),
+    ];
+    for (edit, reason) in cases {
+        let answer = token_request(&sandbox, &form(&assertion(&sandbox, edit))).await;
+        assert_invalid_client_saying(&answer, &[reason]);
+    }
+}
+
+/// A 401 `invalid_client` whose description contains every one of `parts`.
+fn assert_invalid_client_saying(answer: &Answer, parts: &[&str]) {
+    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
+    let description = answer.description();
+    for part in parts {
+        assert!(description.contains(part), "{part:?} not in {description}");
+    }
+}
+
+/// Claims of a valid assertion by `client_id` (iss = sub).
+fn claims_as(sandbox: &bcss_sandbox::Sandbox, client_id: &str) -> serde_json::Value {
+    let mut claims = claims(sandbox);
+    claims["iss"] = json!(client_id);
+    claims["sub"] = json!(client_id);
+    claims
+}
+
+/// Registers `client_id` with `credentials` and asks for a token with an assertion it signs.
+async fn token_for(
+    sandbox: &bcss_sandbox::Sandbox,
+    client_id: &str,
+    credentials: &bcss_sandbox::ClientCredentials,
+) -> Answer {
+    sandbox.register_client(client_id, &credentials.certificate_pem, &[CONSULT]);
+    let claims = claims_as(sandbox, client_id);
+    let signed = sign(Algorithm::RS256, &credentials.private_key_pem, &claims);
+    token_request(sandbox, &form(&signed)).await
+}
+
+#[tokio::test]
+async fn an_assertion_whose_registered_certificate_expired_is_refused_with_its_validity() {
+    let sandbox = start().await;
+    let expired = sandbox.mint_expired_client("expired:client");
+    let answer = token_for(&sandbox, "expired:client", &expired).await;
+    assert_invalid_client_saying(
+        &answer,
+        &[
+            "the certificate registered for expired:client has expired",
+            "notBefore Wed, 01 Jan 2020 00:00:00 GMT (1577836800)",
+            "notAfter Fri, 01 Jan 2021 00:00:00 GMT (1609459200)",
+            "server time ",
+            "register a renewed certificate",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn an_assertion_whose_registered_certificate_is_not_valid_yet_is_refused_with_its_validity() {
+    let sandbox = start().await;
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("EC key");
+    let mut params =
+        rcgen::CertificateParams::new(vec!["future-client".to_string()]).expect("params");
+    params.not_before = rcgen::date_time_ymd(2999, 1, 1);
+    params.not_after = rcgen::date_time_ymd(3000, 1, 1);
+    let cert = params.self_signed(&key).expect("cert");
+    sandbox.register_client("future:client", &cert.pem(), &[CONSULT]);
+    let claims = claims_as(&sandbox, "future:client");
+    let signed = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(Algorithm::ES256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_ec_der(&key.serialize_der()),
+    )
+    .expect("sign");
+    let answer = token_request(&sandbox, &form(&signed)).await;
+    assert_invalid_client_saying(
+        &answer,
+        &[
+            "the certificate registered for future:client is not valid yet",
+            "notBefore Tue, 01 Jan 2999 00:00:00 GMT",
+            "notAfter Wed, 01 Jan 3000 00:00:00 GMT",
+            "server time ",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn certificate_validity_is_judged_on_the_sandbox_clock() {
+    let sandbox = start().await;
+    // The minted client certificate starts a day back and lasts a year: a sandbox clock two
+    // days behind sees it not valid yet, one 400 days ahead sees it expired.
+    for (offset, refusal) in [
+        (-2 * 86_400, "is not valid yet"),
+        (400 * 86_400, "has expired"),
+    ] {
+        sandbox.set_clock_offset_secs(offset).expect("in range");
+        let signed = assertion(&sandbox, |c| {
+            c["iat"] = json!(now() + offset);
+            c["exp"] = json!(now() + offset + 300);
+        });
+        let answer = token_request(&sandbox, &form(&signed)).await;
+        assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
+        assert!(
+            answer.description().contains(refusal),
+            "{}",
+            answer.description()
+        );
+    }
+    // A day behind (a wrong time zone) still accepts it.
+    sandbox.set_clock_offset_secs(-14 * 3600).expect("in range");
+    let signed = assertion(&sandbox, |c| {
+        c["iat"] = json!(now() - 14 * 3600);
+        c["exp"] = json!(now() - 14 * 3600 + 300);
+    });
+    let answer = token_request(&sandbox, &form(&signed)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn an_unreadable_registered_certificate_is_invalid_client_not_a_panic() {
+    let sandbox = start().await;
+    let garbage =
+        "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+    sandbox.register_client("garbage:client", garbage, &[CONSULT]);
+    let claims = claims_as(&sandbox, "garbage:client");
+    let signed = sign(Algorithm::RS256, &sandbox.client().private_key_pem, &claims);
+    let answer = token_request(&sandbox, &form(&signed)).await;
+    assert_eq!((answer.status, answer.error()), (401, "invalid_client"));
+    assert!(
+        answer
+            .description()
+            .contains("the certificate registered for garbage:client cannot be read"),
+        "{}",
+        answer.description()
+    );
 }
