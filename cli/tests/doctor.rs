@@ -175,3 +175,47 @@ async fn a_degraded_service_is_a_warning() {
     assert!(report.ok(), "{}", report.to_text());
     assert_eq!(step(&report, StepId::ServiceAccess).verdict, Verdict::Warn);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_carries_the_clock_offset_measured_at_the_access_step() {
+    let f = Fixture::start().await;
+    let report = f.doctor(&f.options(f.config())).await;
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let offset = json["clock_offset_secs"]
+        .as_f64()
+        .expect("a measured offset");
+    assert!(offset.abs() < 2.0, "{offset}");
+    assert_eq!(
+        check(&report, StepId::AccessManagement, "clock").verdict,
+        Verdict::Pass
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_minutes_off_is_a_warning_with_the_fix_and_the_token_is_still_obtained() {
+    let f = Fixture::start().await;
+    f.sandbox.set_clock_offset_secs(-240).unwrap();
+    let report = f.doctor(&f.options(f.config())).await;
+    let clock = check(&report, StepId::AccessManagement, "clock");
+    assert_eq!(clock.verdict, Verdict::Warn, "{}", report.to_text());
+    assert!(clock.observed.contains("-240 s"), "{}", clock.observed);
+    assert!(remedies(&report, StepId::AccessManagement).contains("NTP"));
+    assert_eq!(
+        check(&report, StepId::AccessManagement, "token").verdict,
+        Verdict::Pass
+    );
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let offset = json["clock_offset_secs"].as_f64().unwrap();
+    assert!((-242.0..=-238.0).contains(&offset), "{offset}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_off_beyond_the_correction_fails_the_access_step() {
+    let f = Fixture::start().await;
+    f.sandbox.set_clock_offset_secs(7200).unwrap();
+    let report = f.doctor(&f.options(f.config())).await;
+    let clock = check(&report, StepId::AccessManagement, "clock");
+    assert_eq!(clock.verdict, Verdict::Fail, "{}", report.to_text());
+    assert_eq!(clock.kind.as_deref(), Some("clock_offset"));
+    assert_eq!(report.first_failure, Some(StepId::AccessManagement));
+}

@@ -89,8 +89,9 @@ impl ServerClock {
         }
     }
 
-    /// Whether the last measured offset exceeds the bound and is left uncorrected.
-    pub fn beyond_bound(&self) -> Option<f64> {
+    /// The last measured offset, in seconds, when it matters but is left uncorrected (beyond
+    /// the bound, or the correction is off).
+    pub fn uncorrected(&self) -> Option<f64> {
         let offset = self.lock().measured_ms?;
         (offset.abs() >= SIGNIFICANT_MS && !self.applies(offset)).then_some(offset as f64 / 1000.0)
     }
@@ -178,7 +179,7 @@ mod tests {
         let local = SystemTime::now();
         c.observe(&dated(local + Duration::from_secs(3600)), local);
         assert_eq!(c.correction_ms(), 0);
-        assert!(c.beyond_bound().is_some_and(|s| s > 3590.0));
+        assert!(c.uncorrected().is_some_and(|s| s > 3590.0));
     }
 
     #[test]

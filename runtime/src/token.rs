@@ -569,10 +569,13 @@ impl TokenProvider {
             ),
             _ => hint,
         };
-        let hint = match self.inner.clock.beyond_bound() {
-            Some(offset) => format!(
+        let hint = match self.inner.clock.uncorrected() {
+            Some(offset) if setup.options.clock_correction => format!(
                 "{hint}; this machine's clock is {offset:+.0} s off the token endpoint's, more than the {} s the runtime corrects ([token] max_clock_correction_secs): synchronise it (NTP)",
                 setup.options.max_clock_correction.as_secs()
+            ),
+            Some(offset) => format!(
+                "{hint}; this machine's clock is {offset:+.0} s off the token endpoint's and [token] clock_correction is off: synchronise the clock (NTP) or turn the correction on"
             ),
             None => hint,
         };

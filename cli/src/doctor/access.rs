@@ -9,12 +9,30 @@ use super::network::kind;
 use super::report::{StepBuilder, StepId, StepReport, Verdict};
 use crate::annex::Annex;
 
-/// Runs step 4. Returns the client for step 5 when a token was obtained.
-pub async fn run(
+/// What step 4 found.
+pub struct Access {
+    pub report: StepReport,
+    /// The client for step 5, when a token was obtained.
+    pub client: Option<BcssClient>,
+    /// Token endpoint's clock minus this machine's, in seconds, when an answer carried a `Date`.
+    pub clock_offset_secs: Option<f64>,
+}
+
+/// Runs step 4.
+pub async fn run(config: &Config, scopes: &[String], annex: Option<&Annex>) -> Access {
+    let (report, client, clock_offset_secs) = token_step(config, scopes, annex).await;
+    Access {
+        report,
+        client,
+        clock_offset_secs,
+    }
+}
+
+async fn token_step(
     config: &Config,
     scopes: &[String],
     annex: Option<&Annex>,
-) -> (StepReport, Option<BcssClient>) {
+) -> (StepReport, Option<BcssClient>, Option<f64>) {
     let mut step = StepBuilder::new(StepId::AccessManagement);
     let client_id = match config.client_id() {
         Ok(id) => id.to_owned(),
@@ -24,7 +42,7 @@ pub async fn run(
                 "add the client-id Smals registered to [client_id] {} in {}",
                 config.environment, config.origin
             ));
-            return (step.finish("no client-id is configured"), None);
+            return (step.finish("no client-id is configured"), None, None);
         }
     };
     step.check("client-id", Verdict::Pass, format!("`{client_id}`"));
@@ -33,7 +51,7 @@ pub async fn run(
         Err(e) => {
             step.check("client set-up", Verdict::Fail, e.to_string());
             step.remedy("fix the configuration key named above");
-            return (step.finish("the client cannot be built"), None);
+            return (step.finish("the client cannot be built"), None, None);
         }
     };
     let requested = if scopes.is_empty() {
@@ -42,13 +60,17 @@ pub async fn run(
         ScopeSet::new(scopes.iter().cloned())
     };
     let endpoint = config.endpoints().token_endpoint;
-    let token = match client.tokens().token_for(&requested).await {
+    let fetched = client.tokens().token_for(&requested).await;
+    let offset = client.clock_offset_secs();
+    clock(&mut step, offset, config);
+    let token = match fetched {
         Ok(token) => token,
         Err(e) => {
             refusal(&mut step, &e, &requested, &client_id);
             return (
                 step.finish("no token: the token request was refused or failed"),
                 None,
+                offset,
             );
         }
     };
@@ -78,7 +100,54 @@ pub async fn run(
         Verdict::Fail => "a token is obtained, but without every scope the annex lists".to_owned(),
         _ => format!("a token is obtained for `{client_id}`"),
     };
-    (step.finish(summary), Some(client))
+    (step.finish(summary), Some(client), offset)
+}
+
+/// The clock check: client assertions are dated, and a server that disagrees with this
+/// machine's clock refuses them. The runtime corrects an offset within its bound; the machine's
+/// clock should still be fixed.
+fn clock(step: &mut StepBuilder, offset: Option<f64>, config: &Config) {
+    const FIX: &str = "synchronise this machine's clock with NTP (`timedatectl set-ntp true`, chrony or w32time) — BCSS servers refuse client assertions dated by a wrong clock";
+    let Some(offset) = offset else {
+        step.check(
+            "clock",
+            Verdict::Skipped,
+            "the token endpoint's answer carried no `Date` header: the clock offset is unknown",
+        );
+        return;
+    };
+    let max = config.token.max_clock_correction.as_secs_f64();
+    let corrected = config.token.clock_correction;
+    if offset.abs() < 5.0 {
+        step.check(
+            "clock",
+            Verdict::Pass,
+            format!("in step with the token endpoint (offset {offset:+.0} s)"),
+        );
+    } else if corrected && offset.abs() <= max {
+        step.check_kind(
+            "clock",
+            Verdict::Warn,
+            format!("this machine's clock is {offset:+.0} s off the token endpoint's; the runtime dates assertions by the server's clock"),
+            "clock_offset",
+        );
+        step.remedy(FIX);
+    } else {
+        step.check_kind(
+            "clock",
+            Verdict::Fail,
+            format!(
+                "this machine's clock is {offset:+.0} s off the token endpoint's, {}",
+                if corrected {
+                    format!("more than the {max:.0} s the runtime corrects ([token] max_clock_correction_secs)")
+                } else {
+                    "and [token] clock_correction is off".to_owned()
+                }
+            ),
+            "clock_offset",
+        );
+        step.remedy(FIX);
+    }
 }
 
 fn compare(step: &mut StepBuilder, annex: &Annex, granted: &ScopeSet, client_id: &str) {

@@ -102,8 +102,16 @@ pub async fn run(options: &DoctorOptions, progress: &mut dyn Progress) -> Result
     steps.push(certs.clone());
 
     progress.started(StepId::AccessManagement);
-    let (access, client) = match blocked_by(StepId::AccessManagement, &steps, &certs) {
-        Some(cause) => (StepReport::skipped(StepId::AccessManagement, cause), None),
+    let access::Access {
+        report: access,
+        client,
+        clock_offset_secs,
+    } = match blocked_by(StepId::AccessManagement, &steps, &certs) {
+        Some(cause) => access::Access {
+            report: StepReport::skipped(StepId::AccessManagement, cause),
+            client: None,
+            clock_offset_secs: None,
+        },
         None => access::run(&config, &options.scopes, annex.as_ref()).await,
     };
     progress.finished(&access);
@@ -129,6 +137,7 @@ pub async fn run(options: &DoctorOptions, progress: &mut dyn Progress) -> Result
         environment: config.environment.to_string(),
         channel: config.channel.to_string(),
         api: options.api.clone(),
+        clock_offset_secs: clock_offset_secs.map(|s| s.round() as i64),
         verdict,
         first_failure,
         steps,

@@ -247,6 +247,9 @@ pub struct Report {
     pub channel: String,
     /// The API whose `/health` was called, if any.
     pub api: Option<String>,
+    /// The token endpoint's clock minus this machine's, in whole seconds, from the `Date`
+    /// of its answer in step 4; `null` when step 4 did not run or no `Date` came.
+    pub clock_offset_secs: Option<i64>,
     /// `fail` if any step failed, else `warn` if any warned, else `pass`.
     pub verdict: Verdict,
     /// The first step that failed: where the partner is stuck.

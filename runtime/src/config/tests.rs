@@ -80,6 +80,41 @@ fn a_complete_file_is_read_into_typed_values() {
 }
 
 #[test]
+fn production_policy_keys_are_read_and_default_sensibly() {
+    let c = parse(
+        "environment = \"test\"
+[timeouts]
+request_secs = 4
+total_secs = 12.5
+[retry]
+budget_capacity = 50
+budget_retry_cost = 2
+budget_timeout_retry_cost = 3
+[token]
+clock_correction = false
+max_clock_correction_secs = 120",
+    )
+    .unwrap();
+    assert_eq!(c.timeouts.request, Duration::from_secs(4));
+    assert_eq!(c.timeouts.total, Some(Duration::from_millis(12_500)));
+    assert_eq!(
+        c.retry_budget,
+        RetryBudgetSettings {
+            capacity: 50,
+            retry_cost: 2,
+            timeout_retry_cost: 3
+        }
+    );
+    assert!(!c.token.clock_correction);
+    assert_eq!(c.token.max_clock_correction, Duration::from_secs(120));
+
+    let d = parse("environment = \"test\"").unwrap();
+    assert_eq!(d.timeouts.total, None);
+    assert_eq!(d.retry_budget, RetryBudgetSettings::default());
+    assert!(d.token.clock_correction);
+}
+
+#[test]
 fn extranet_is_the_default_channel_and_uses_mutual_tls() {
     let c = parse("environment = \"prod\"").unwrap();
     assert_eq!(c.channel, Channel::Extranet);
@@ -124,6 +159,16 @@ fn errors_name_the_file_the_key_and_what_is_expected() {
             "environment = \"test\"\n[endpoints.test.extranet]\ngateway = \"ftp://x\"",
             "endpoints.test.extranet.gateway",
             "https://",
+        ),
+        (
+            "environment = \"test\"\n[timeouts]\ntotal_secs = 0",
+            "timeouts.total_secs",
+            "positive",
+        ),
+        (
+            "environment = \"test\"\n[retry]\nbudget_retry_cost = 0",
+            "retry.budget_retry_cost",
+            "budget_capacity = 0",
         ),
         (
             "environment = \"test\"\n[tls]\nextra_cas = []",
