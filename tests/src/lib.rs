@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use bcss_runtime::config::{IdentitySource, PasswordSource};
-use bcss_runtime::{BcssClient, Config, Environment, SecretString};
+use bcss_runtime::{BcssClient, Channel, Config, Environment, SecretString, TraceInfo};
 use bcss_sandbox::{ClientCredentials, Listener, LogEntry, Sandbox, SandboxConfig};
 
 /// A running sandbox and the folder it wrote (`bcss.toml`, certificates, keys).
@@ -82,6 +82,19 @@ impl Harness {
         }
     }
 
+    /// A client whose gateway is a loopback port nothing listens on.
+    pub fn client_with_closed_gateway(&self) -> BcssClient {
+        let closed = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        self.client_with(|c| {
+            let o = c.endpoints.entry((ENV, Channel::Extranet)).or_default();
+            o.gateway = Some(format!("https://127.0.0.1:{closed}").parse().unwrap());
+        })
+        .expect("client builds")
+    }
+
     /// Token endpoint requests in the log.
     pub fn token_requests(&self) -> Vec<LogEntry> {
         self.sandbox
@@ -104,6 +117,36 @@ impl Harness {
 /// Replaces the identity of the selected environment.
 pub fn set_identity(config: &mut Config, source: IdentitySource) {
     config.identities.insert(config.environment, source);
+}
+
+/// With the socialStatus contract served: searches `ssin` (in the body), then reads the history
+/// of the reference found (in the path). Returns the trace of each call and the reference.
+pub async fn search_then_read_history(
+    client: &bcss_social_status::Client,
+    ssin: &str,
+) -> (
+    TraceInfo,
+    bcss_social_status::types::SsinReference,
+    TraceInfo,
+) {
+    const LEGAL_CONTEXT: &str = "FAMILY_ALLOWANCES:ENTITLEMENT";
+    let query =
+        serde_json::from_value(serde_json::json!({"ssins": [ssin], "legalContext": LEGAL_CONTEXT}))
+            .unwrap();
+    let page = client.search_persons(&query).send().await.unwrap();
+    let found = page.items[0]
+        .ssin_ref
+        .as_ref()
+        .expect("a reference to the person");
+    let reference = bcss_social_status::types::SsinReference::new(found.as_str()).unwrap();
+    let history = client
+        .get_status_history(&reference)
+        .legal_context(LEGAL_CONTEXT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(history.status(), 200);
+    (page.trace().clone(), reference, history.trace().clone())
 }
 
 /// A literal PKCS#12 password source.

@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use bcss_e2e::Harness;
 use bcss_e2e::capture::{Capture, SpanRecord};
-use bcss_runtime::config::EndpointOverride;
-use bcss_runtime::{Channel, RetryPolicy};
+use bcss_e2e::{Harness, search_then_read_history};
+use bcss_runtime::RetryPolicy;
 use bcss_sandbox::{Fault, FaultRule, FaultTarget, SandboxConfig};
 
 fn spec(name: &str) -> PathBuf {
@@ -21,8 +20,6 @@ fn field<'a>(span: &'a SpanRecord, name: &str) -> &'a str {
         .get(name)
         .unwrap_or_else(|| panic!("no {name} on {span:#?}"))
 }
-
-const LEGAL_CONTEXT: &str = "FAMILY_ALLOWANCES:ENTITLEMENT";
 
 #[tokio::test(flavor = "current_thread")]
 async fn each_generated_call_has_one_span_with_its_operation_template_and_outcome() {
@@ -40,22 +37,7 @@ async fn each_generated_call_has_one_span_with_its_operation_template_and_outcom
         .path_prefix("/socialStatus/"),
     );
     let client = bcss_social_status::Client::new(&h.config()).unwrap();
-    let query = serde_json::from_value(
-        serde_json::json!({"ssins": ["85073003328"], "legalContext": LEGAL_CONTEXT}),
-    )
-    .unwrap();
-    let page = client.search_persons(&query).send().await.unwrap();
-    let found = page.items[0]
-        .ssin_ref
-        .as_ref()
-        .expect("a reference to the person");
-    let reference = bcss_social_status::types::SsinReference::new(found.as_str()).unwrap();
-    let history = client
-        .get_status_history(&reference)
-        .legal_context(LEGAL_CONTEXT)
-        .send()
-        .await
-        .unwrap();
+    let (page, reference, history) = search_then_read_history(&client, "85073003328").await;
 
     let spans = capture.spans_named("bcss.call");
     assert_eq!(spans.len(), 2, "one span per call: {spans:#?}");
@@ -69,7 +51,7 @@ async fn each_generated_call_has_one_span_with_its_operation_template_and_outcom
     );
     assert_eq!(field(search, "http.response.status_code"), "200");
     assert_eq!(field(search, "attempts"), "2", "the 503 was retried");
-    assert_eq!(field(search, "belgov.trace_id"), page.trace().sent);
+    assert_eq!(field(search, "belgov.trace_id"), page.sent);
     let answered = h
         .gateway_requests()
         .into_iter()
@@ -80,7 +62,7 @@ async fn each_generated_call_has_one_span_with_its_operation_template_and_outcom
         Some(field(search, "belgov.trace_id")),
         "the trace id of the attempt that was answered"
     );
-    if let Some(related) = &page.trace().response {
+    if let Some(related) = &page.response {
         assert_eq!(field(search, "belgov.related_trace_id"), related);
     }
     field(search, "duration_ms").parse::<u64>().unwrap();
@@ -93,7 +75,7 @@ async fn each_generated_call_has_one_span_with_its_operation_template_and_outcom
     assert!(!template.contains(reference.as_str()));
     assert_eq!(field(read, "http.response.status_code"), "200");
     assert_eq!(field(read, "attempts"), "1");
-    assert_eq!(field(read, "belgov.trace_id"), history.trace().sent);
+    assert_eq!(field(read, "belgov.trace_id"), history.sent);
     field(read, "duration_ms").parse::<u64>().unwrap();
 
     let retries = capture.events_saying("retrying");
@@ -121,19 +103,7 @@ async fn a_hand_written_call_names_its_redacted_path_and_a_failure_its_kind() {
     let capture = Capture::default();
     let _guard = capture.install();
     let h = Harness::start().await;
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let client = h
-        .client_with(|c| {
-            let o = c
-                .endpoints
-                .entry((bcss_e2e::ENV, Channel::Extranet))
-                .or_insert_with(EndpointOverride::default);
-            o.gateway = Some(format!("https://127.0.0.1:{closed}").parse().unwrap());
-        })
-        .unwrap();
+    let client = h.client_with_closed_gateway();
     let err = client
         .get("/demo/v1/persons/00000000097")
         .query("page", 2)
