@@ -109,7 +109,7 @@ impl RequestBuilder {
             let (status, headers, body) = match outcome {
                 Ok(parts) => parts,
                 Err(e) => {
-                    let error: Error = self.transport_error(&e).into();
+                    let error: Error = self.transport_error(e).into();
                     for interceptor in &inner.interceptors {
                         interceptor.after_answer(&info, &Answer::Failed(&error));
                     }
@@ -282,7 +282,7 @@ impl RequestBuilder {
     }
 
     /// A transport error naming the gateway and the path template, never the filled path.
-    fn transport_error(&self, error: &reqwest::Error) -> TransportError {
+    fn transport_error(&self, error: reqwest::Error) -> TransportError {
         let inner = self.client.inner();
         let mut transport = TransportError::from_reqwest(error, inner.client_certificate_sent);
         transport.url = self.safe_url();

@@ -30,13 +30,13 @@ pub(crate) async fn discover(
         .send()
         .await
         .map_err(|e| {
-            TokenError::Transport(TransportError::from_reqwest(&e, client_certificate_sent))
+            TokenError::Transport(TransportError::from_reqwest(e, client_certificate_sent))
         })?;
     if !response.status().is_success() {
         return Err(fail(format!("status {}", response.status())));
     }
     let body = response.bytes().await.map_err(|e| {
-        TokenError::Transport(TransportError::from_reqwest(&e, client_certificate_sent))
+        TokenError::Transport(TransportError::from_reqwest(e, client_certificate_sent))
     })?;
     let meta: Metadata =
         serde_json::from_slice(&body).map_err(|e| fail(format!("not RFC 8414 metadata: {e}")))?;

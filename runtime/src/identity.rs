@@ -458,9 +458,19 @@ impl Identity {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, IdentityError> {
-    std::fs::read(path).map_err(|e| IdentityError::Read {
-        path: path.to_owned(),
-        message: e.to_string(),
+    std::fs::read(path).map_err(|e| {
+        // A key (or certificate) pasted where its file name belongs: echoing the "path" would
+        // put the key into the error, and from there into a log.
+        if path.to_string_lossy().contains("-----BEGIN") {
+            return invalid(
+                "a file name",
+                "the value is PEM content, not a file name: give the path of the file that holds it".into(),
+            );
+        }
+        IdentityError::Read {
+            path: path.to_owned(),
+            message: e.to_string(),
+        }
     })
 }
 

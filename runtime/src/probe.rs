@@ -67,7 +67,7 @@ pub async fn https_probe(
         .get(url.clone())
         .send()
         .await
-        .map_err(|e| TransportError::from_reqwest(&e, identity.is_some()))?;
+        .map_err(|e| TransportError::from_reqwest(e, identity.is_some()))?;
     let info = response.extensions().get::<reqwest::tls::TlsInfo>();
     Ok(ProbeOutcome {
         http_status: response.status().as_u16(),

@@ -499,7 +499,7 @@ impl TokenProvider {
         self.inner.requests.fetch_add(1, Ordering::Relaxed);
         let transport = |e: reqwest::Error| {
             TokenError::Transport(TransportError::from_reqwest(
-                &e,
+                e,
                 setup.client_certificate_sent,
             ))
         };

@@ -64,7 +64,12 @@ impl TransportError {
     }
 
     /// Classifies a reqwest error. `client_certificate_sent` says whether this client offered one.
-    pub(crate) fn from_reqwest(error: &reqwest::Error, client_certificate_sent: bool) -> Self {
+    ///
+    /// reqwest writes the URL it was given, filled path and query included, into its message
+    /// (`error sending request for url (…)`): the URL is kept apart, without its query, in
+    /// [`TransportError::url`] (which a gateway call replaces by its path template) and left out
+    /// of the message, so that an SSIN in a path or a query never reaches an error or a log.
+    pub(crate) fn from_reqwest(error: reqwest::Error, client_certificate_sent: bool) -> Self {
         let url = error
             .url()
             .map(|u| {
@@ -73,8 +78,9 @@ impl TransportError {
                 u.to_string()
             })
             .unwrap_or_default();
-        let chain = chain_message(error);
-        let kind = classify(error, &chain, client_certificate_sent);
+        let error = error.without_url();
+        let chain = chain_message(&error);
+        let kind = classify(&error, &chain, client_certificate_sent);
         Self {
             kind,
             hint: hint(kind, client_certificate_sent).to_owned(),

@@ -1,7 +1,6 @@
 //! Connection failures are classified so that a partner knows which step to fix.
 
 use bcss_e2e::{Harness, set_identity};
-use bcss_runtime::config::EndpointOverride;
 use bcss_runtime::{Channel, Environment, TransportErrorKind};
 
 #[tokio::test]
@@ -101,19 +100,7 @@ async fn untrusted_server_certificate_is_reported_with_what_to_trust() {
 #[tokio::test]
 async fn closed_port_is_connection_refused_with_the_firewall_hint() {
     let h = Harness::start().await;
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let client = h
-        .client_with(|c| {
-            let o = c
-                .endpoints
-                .entry((Environment::Test, Channel::Extranet))
-                .or_insert_with(EndpointOverride::default);
-            o.gateway = Some(format!("https://127.0.0.1:{closed}").parse().unwrap());
-        })
-        .unwrap();
+    let client = h.client_with_closed_gateway();
     let err = client
         .get("/demo/v1/persons/00000000097")
         .retry(bcss_runtime::RetryPolicy::none())
