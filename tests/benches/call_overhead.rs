@@ -2,11 +2,15 @@
 //! keep-alive, HTTP/2), the same headers (bearer token, `Accept`, a fresh `BelGov-Trace-Id`), a
 //! cached token. Also the token cache hit path alone.
 //!
-//! `cargo bench -p bcss-e2e --bench call_overhead`. Throughput ratio = plain time / runtime time
-//! (target ≥ 0.95).
+//! `cargo bench -p bcss-e2e --bench call_overhead` (add `--features otel` for the runtime with its
+//! metrics, no meter provider installed). Throughput ratio = plain time / runtime time: with
+//! tracing compiled in and no subscriber, target ≥ 0.97. `runtime_with_subscriber` is the same
+//! call under a `tracing_subscriber::fmt` subscriber at INFO writing to `io::sink()` (the
+//! `bcss.call` span is built and recorded, nothing is written): the price of a subscriber, which
+//! has no target.
 //!
-//! The two calls are measured interleaved (each iteration makes one call of each kind and times
-//! one of them): measured one after the other, whichever ran second was ~7 % faster on this
+//! The calls are measured interleaved (each iteration makes a plain call and a runtime call and
+//! times one of them): measured one after the other, whichever ran second was ~7 % faster on this
 //! machine, whatever it was, which would swamp the difference being measured.
 
 use std::time::{Duration, Instant};
@@ -58,6 +62,28 @@ fn call_overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("gateway_call");
     group.bench_function("runtime", |b| {
         b.to_async(&rt).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                plain_call().await;
+                let start = Instant::now();
+                runtime_call().await;
+                timed += start.elapsed();
+            }
+            timed
+        })
+    });
+    let subscriber = tracing::Dispatch::new(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(std::io::sink)
+            .finish(),
+    );
+    let subscriber = &subscriber;
+    group.bench_function("runtime_with_subscriber", |b| {
+        b.to_async(&rt).iter_custom(|iters| async move {
+            // This thread polls the benchmark's future: the subscriber sees the runtime's span
+            // (the sandbox's tasks run on the worker threads, without it).
+            let _scoped = tracing::dispatcher::set_default(subscriber);
             let mut timed = Duration::ZERO;
             for _ in 0..iters {
                 plain_call().await;
