@@ -61,16 +61,8 @@ fn call_overhead(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("gateway_call");
     group.bench_function("runtime", |b| {
-        b.to_async(&rt).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                plain_call().await;
-                let start = Instant::now();
-                runtime_call().await;
-                timed += start.elapsed();
-            }
-            timed
-        })
+        b.to_async(&rt)
+            .iter_custom(|iters| interleaved(iters, &plain_call, &runtime_call))
     });
     let subscriber = tracing::Dispatch::new(
         tracing_subscriber::fmt()
@@ -84,27 +76,12 @@ fn call_overhead(c: &mut Criterion) {
             // This thread polls the benchmark's future: the subscriber sees the runtime's span
             // (the sandbox's tasks run on the worker threads, without it).
             let _scoped = tracing::dispatcher::set_default(subscriber);
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                plain_call().await;
-                let start = Instant::now();
-                runtime_call().await;
-                timed += start.elapsed();
-            }
-            timed
+            interleaved(iters, &plain_call, &runtime_call).await
         })
     });
     group.bench_function("plain_reqwest", |b| {
-        b.to_async(&rt).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                runtime_call().await;
-                let start = Instant::now();
-                plain_call().await;
-                timed += start.elapsed();
-            }
-            timed
-        })
+        b.to_async(&rt)
+            .iter_custom(|iters| interleaved(iters, &runtime_call, &plain_call))
     });
     group.finish();
 
@@ -112,6 +89,22 @@ fn call_overhead(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { client.tokens().token().await.unwrap() })
     });
+}
+
+/// `iters` rounds of an `untimed` call then a `timed` one; the time the timed ones took.
+async fn interleaved<U, T>(iters: u64, untimed: impl Fn() -> U, timed: impl Fn() -> T) -> Duration
+where
+    U: Future<Output = ()>,
+    T: Future<Output = ()>,
+{
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        untimed().await;
+        let start = Instant::now();
+        timed().await;
+        total += start.elapsed();
+    }
+    total
 }
 
 criterion_group!(benches, call_overhead);
