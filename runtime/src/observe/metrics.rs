@@ -80,8 +80,8 @@ mod on {
                 .build(),
             token_fetches: meter
                 .u64_counter("bcss.client.token.fetches")
-                .with_description("Access token requests to the token endpoint")
-                .with_unit("{request}")
+                .with_description("Access tokens fetched from the token endpoint")
+                .with_unit("{fetch}")
                 .build(),
         }
     });
