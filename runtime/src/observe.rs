@@ -35,7 +35,7 @@ pub(crate) fn call_span(operation: Option<&str>, method: &Method, template: &str
 /// Records how the call ended on its span (and in the metrics).
 pub(crate) fn call_finished(
     span: &Span,
-    operation: Option<&str>,
+    operation: Option<&'static str>,
     method: &Method,
     outcome: &Result<Response, Error>,
     attempts: u32,

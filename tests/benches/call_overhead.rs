@@ -2,11 +2,15 @@
 //! keep-alive, HTTP/2), the same headers (bearer token, `Accept`, a fresh `BelGov-Trace-Id`), a
 //! cached token. Also the token cache hit path alone.
 //!
-//! `cargo bench -p bcss-e2e --bench call_overhead`. Throughput ratio = plain time / runtime time
-//! (target ≥ 0.95).
+//! `cargo bench -p bcss-e2e --bench call_overhead` (add `--features otel` for the runtime with its
+//! metrics, no meter provider installed). Throughput ratio = plain time / runtime time: with
+//! tracing compiled in and no subscriber, target ≥ 0.97. `runtime_with_subscriber` is the same
+//! call under a `tracing_subscriber::fmt` subscriber at INFO writing to `io::sink()` (the
+//! `bcss.call` span is built and recorded, nothing is written): the price of a subscriber, which
+//! has no target.
 //!
-//! The two calls are measured interleaved (each iteration makes one call of each kind and times
-//! one of them): measured one after the other, whichever ran second was ~7 % faster on this
+//! The calls are measured interleaved (each iteration makes a plain call and a runtime call and
+//! times one of them): measured one after the other, whichever ran second was ~7 % faster on this
 //! machine, whatever it was, which would swamp the difference being measured.
 
 use std::time::{Duration, Instant};
@@ -57,28 +61,27 @@ fn call_overhead(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("gateway_call");
     group.bench_function("runtime", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| interleaved(iters, &plain_call, &runtime_call))
+    });
+    let subscriber = tracing::Dispatch::new(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(std::io::sink)
+            .finish(),
+    );
+    let subscriber = &subscriber;
+    group.bench_function("runtime_with_subscriber", |b| {
         b.to_async(&rt).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                plain_call().await;
-                let start = Instant::now();
-                runtime_call().await;
-                timed += start.elapsed();
-            }
-            timed
+            // This thread polls the benchmark's future: the subscriber sees the runtime's span
+            // (the sandbox's tasks run on the worker threads, without it).
+            let _scoped = tracing::dispatcher::set_default(subscriber);
+            interleaved(iters, &plain_call, &runtime_call).await
         })
     });
     group.bench_function("plain_reqwest", |b| {
-        b.to_async(&rt).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                runtime_call().await;
-                let start = Instant::now();
-                plain_call().await;
-                timed += start.elapsed();
-            }
-            timed
-        })
+        b.to_async(&rt)
+            .iter_custom(|iters| interleaved(iters, &runtime_call, &plain_call))
     });
     group.finish();
 
@@ -86,6 +89,22 @@ fn call_overhead(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { client.tokens().token().await.unwrap() })
     });
+}
+
+/// `iters` rounds of an `untimed` call then a `timed` one; the time the timed ones took.
+async fn interleaved<U, T>(iters: u64, untimed: impl Fn() -> U, timed: impl Fn() -> T) -> Duration
+where
+    U: Future<Output = ()>,
+    T: Future<Output = ()>,
+{
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        untimed().await;
+        let start = Instant::now();
+        timed().await;
+        total += start.elapsed();
+    }
+    total
 }
 
 criterion_group!(benches, call_overhead);

@@ -1,7 +1,7 @@
 //! Per-call options against the sandbox: the attempt timeout cuts a slow answer and the call is
 //! retried, the total timeout ends it without a retry, idempotency can be overridden either way,
-//! headers and scopes reach the wire, and `[timeouts] total_secs` from the configuration applies
-//! when the call sets none.
+//! headers and scopes reach the wire (and no `traceparent` without a trace context), and
+//! `[timeouts] total_secs` from the configuration applies when the call sets none.
 
 use std::time::{Duration, Instant};
 
@@ -181,4 +181,18 @@ async fn option_headers_and_scopes_reach_the_wire() {
     let token = h.token_requests();
     let scope = token[0].token.as_ref().and_then(|t| t.scope.clone());
     assert_eq!(scope.as_deref(), Some("scope:cbss:api:demo:update"));
+}
+
+/// With or without the `otel` feature: no subscriber and no OpenTelemetry context, no
+/// `traceparent` (the `otel_*` tests cover the other cases).
+#[tokio::test]
+async fn without_a_trace_context_no_traceparent_is_sent() {
+    let h = Harness::start().await;
+    h.client().get(PERSON).send().await.unwrap();
+    let sent = h.gateway_requests();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].headers.contains_key("belgov-trace-id"));
+    for name in ["traceparent", "tracestate"] {
+        assert!(!sent[0].headers.contains_key(name), "{:?}", sent[0].headers);
+    }
 }
