@@ -12,6 +12,12 @@
 //! The calls are measured interleaved (each iteration makes a plain call and a runtime call and
 //! times one of them): measured one after the other, whichever ran second was ~7 % faster on this
 //! machine, whatever it was, which would swamp the difference being measured.
+//!
+//! Criterion still samples each variant in its own few seconds, and this machine drifts by ±30 %
+//! from one period to the next, more than the difference measured. So the run ends with
+//! **paired ratios**: blocks of rounds in which each round makes one call of each variant (the
+//! order rotating), each block giving plain time / variant time; the median over the blocks is
+//! printed, with its quartiles. That line is the figure to quote.
 
 use std::time::{Duration, Instant};
 
@@ -89,6 +95,55 @@ fn call_overhead(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { client.tokens().token().await.unwrap() })
     });
+
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not: a token run there.
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let (blocks, rounds) = if measuring { (21, 300) } else { (1, 3) };
+    let ratios = rt.block_on(async {
+        let mut ratios = Vec::new();
+        for _ in 0..blocks {
+            let mut spent = [Duration::ZERO; 3];
+            for round in 0..rounds {
+                for k in 0..3 {
+                    let which = (round + k) % 3;
+                    let start = Instant::now();
+                    match which {
+                        0 => plain_call().await,
+                        1 => runtime_call().await,
+                        _ => {
+                            let _scoped = tracing::dispatcher::set_default(subscriber);
+                            runtime_call().await
+                        }
+                    }
+                    spent[which] += start.elapsed();
+                }
+            }
+            let plain = spent[0].as_secs_f64();
+            ratios.push((
+                plain / spent[1].as_secs_f64(),
+                plain / spent[2].as_secs_f64(),
+            ));
+        }
+        ratios
+    });
+    if !measuring {
+        println!("paired ratios: exercised in test mode, not measured");
+        return;
+    }
+    let (mut bare, mut traced): (Vec<f64>, Vec<f64>) = ratios.into_iter().unzip();
+    for (name, values) in [
+        ("runtime", &mut bare),
+        ("runtime_with_subscriber", &mut traced),
+    ] {
+        values.sort_by(f64::total_cmp);
+        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "paired ratio plain_reqwest/{name}: {:.3} (median of {blocks} blocks of {rounds} rounds; quartiles {:.3}–{:.3})",
+            at(0.5),
+            at(0.25),
+            at(0.75)
+        );
+    }
 }
 
 /// `iters` rounds of an `untimed` call then a `timed` one; the time the timed ones took.
