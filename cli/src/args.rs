@@ -57,6 +57,30 @@ pub enum Command {
         after_help = "Example:\n  bcss generate --spec openapi.yaml --annex annex.yaml --out ./social-status-client"
     )]
     Generate(GenerateArgs),
+    /// The operations of a contract (any the generator accepts: OpenAPI 3.0, 3.1, Swagger 2.0;
+    /// file, folder or zip): method, path, summary, parameters, body media types, and the scopes
+    /// each needs with whether the partner annex grants them.
+    #[command(
+        after_help = "Examples:\n  bcss call --spec openapi.yaml --list\n  bcss call --spec contract.zip --annex annex.yaml --list --format json"
+    )]
+    Call(CallArgs),
+}
+
+/// `bcss call`.
+#[derive(Clone, Debug, Args)]
+pub struct CallArgs {
+    /// The contract: an OpenAPI / Swagger file, a folder, or the zip BCSS sends.
+    #[arg(long)]
+    pub spec: PathBuf,
+    /// The partner annex (YAML): which scopes are granted.
+    #[arg(long)]
+    pub annex: Option<PathBuf>,
+    /// List the operations (sending a call from the command line is not available yet).
+    #[arg(long, required = true)]
+    pub list: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
 }
 
 /// Which configuration, environment and channel.

@@ -3,6 +3,7 @@
 
 pub mod annex;
 pub mod args;
+pub mod call;
 pub mod config;
 pub mod doctor;
 pub mod error;
@@ -69,6 +70,11 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
                 eprintln!("{w}");
             }
             writeln!(stdout, "{line}")?;
+            Ok(0)
+        }
+        Command::Call(a) => {
+            let catalog = call::catalog(&a.spec, a.annex.as_deref())?;
+            write!(stdout, "{}", call::render(&catalog, a.format))?;
             Ok(0)
         }
         Command::Sandbox(a) => {

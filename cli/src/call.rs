@@ -1,0 +1,220 @@
+//! `bcss call`: the operations of any contract from the command line. This first part lists
+//! them (`--list`) from the generator's own reading of the contract (one loader and one IR in
+//! the project), with the scopes each needs and whether the partner annex grants them.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use bcss_codegen::annex::Annex;
+use bcss_codegen::ir::{Api, Operation, ParamIn, Ty, TypeSpace};
+use bcss_codegen::load::Contract;
+use serde::Serialize;
+
+use crate::args::OutputFormat;
+use crate::error::CliError;
+
+/// The operations of a contract, as `bcss call --list` shows them.
+#[derive(Debug, Serialize)]
+pub struct Catalog {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// The operations, in path order then method order.
+    pub operations: Vec<OperationEntry>,
+}
+
+/// One operation.
+#[derive(Debug, Serialize)]
+pub struct OperationEntry {
+    /// The contract's `operationId` (or one derived from method and path).
+    pub operation_id: String,
+    /// The generated client's method name: also accepted where an operation is named.
+    pub method_name: String,
+    /// HTTP method.
+    pub method: String,
+    /// The path under the gateway (base path included), with `{param}` placeholders.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// Parameters, then the body.
+    pub parameters: Vec<ParameterEntry>,
+    /// The media types the body may be sent as (the preferred first); empty without a body.
+    pub body: Vec<String>,
+    /// Scopes the call needs, each with whether the annex grants it (`null` without an annex).
+    pub scopes: Vec<ScopeEntry>,
+    /// `security: []`: no token.
+    pub public: bool,
+    /// Deprecated by the contract.
+    pub deprecated: bool,
+}
+
+/// A parameter.
+#[derive(Debug, Serialize)]
+pub struct ParameterEntry {
+    /// Its name on the wire.
+    pub name: String,
+    /// `path`, `query` or `header`.
+    #[serde(rename = "in")]
+    pub location: &'static str,
+    /// Required by the contract.
+    pub required: bool,
+    /// Its type, in words (`string`, `date`, `array of integer`, a schema name).
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// Carries the LegalContext.
+    pub legal_context: bool,
+}
+
+/// A scope and whether the partner annex grants it.
+#[derive(Debug, Serialize)]
+pub struct ScopeEntry {
+    /// The scope.
+    pub scope: String,
+    /// Listed in the annex; `None` when no annex was given.
+    pub granted: Option<bool>,
+}
+
+/// Reads the contract (file, folder or zip) and the annex.
+pub fn catalog(spec: &Path, annex: Option<&Path>) -> Result<Catalog, CliError> {
+    let contract = Contract::load(spec).map_err(|d| CliError::Generate(d.to_string()))?;
+    let api = Api::from_contract(&contract).map_err(|d| CliError::Generate(d.to_string()))?;
+    let annex = annex
+        .map(|path| {
+            Annex::load(path).map_err(|d| CliError::Annex {
+                path: path.to_owned(),
+                message: d.to_string(),
+            })
+        })
+        .transpose()?;
+    let operations = api
+        .operations
+        .iter()
+        .map(|op| entry(op, &api, annex.as_ref()))
+        .collect();
+    Ok(Catalog {
+        title: api.title.clone(),
+        version: api.version.clone(),
+        operations,
+    })
+}
+
+fn entry(op: &Operation, api: &Api, annex: Option<&Annex>) -> OperationEntry {
+    let parameters = op
+        .params
+        .iter()
+        .map(|p| ParameterEntry {
+            name: p.name.clone(),
+            location: match p.location {
+                ParamIn::Path => "path",
+                ParamIn::Query => "query",
+                ParamIn::Header => "header",
+            },
+            required: p.required,
+            type_name: type_name(&p.ty, &api.types),
+            legal_context: p.legal_context,
+        })
+        .collect();
+    OperationEntry {
+        operation_id: op.id.clone(),
+        method_name: op.fn_name.clone(),
+        method: op.method.clone(),
+        path: format!("{}{}", api.base_path, op.path),
+        summary: op.summary.clone(),
+        parameters,
+        body: op.bodies.iter().map(|b| b.media_type.clone()).collect(),
+        scopes: op
+            .scopes
+            .iter()
+            .map(|scope| ScopeEntry {
+                scope: scope.clone(),
+                granted: annex.map(|a| a.scopes.contains(scope)),
+            })
+            .collect(),
+        public: op.public,
+        deprecated: op.deprecated,
+    }
+}
+
+/// A type in words, as a person reading the contract would say it.
+fn type_name(ty: &Ty, types: &TypeSpace) -> String {
+    match ty {
+        Ty::String => "string".into(),
+        Ty::Bool => "boolean".into(),
+        Ty::I32 | Ty::I64 => "integer".into(),
+        Ty::F64 => "number".into(),
+        Ty::Date => "date".into(),
+        Ty::DateTime => "date-time".into(),
+        Ty::Uuid => "uuid".into(),
+        Ty::Decimal => "decimal".into(),
+        Ty::Base64 => "base64".into(),
+        Ty::Binary => "binary".into(),
+        Ty::Json => "any".into(),
+        Ty::JsonObject => "object".into(),
+        Ty::Vec(item) => format!("array of {}", type_name(item, types)),
+        Ty::Map(value) => format!("map of {}", type_name(value, types)),
+        Ty::Nullable(inner) => format!("{} or null", type_name(inner, types)),
+        Ty::Named(id) => types.defs[*id].name.clone(),
+        Ty::Runtime(runtime) => format!("{runtime:?}"),
+    }
+}
+
+/// The catalog as text (one block per operation) or as one JSON object.
+pub fn render(catalog: &Catalog, format: OutputFormat) -> String {
+    match format {
+        // Plain strings, booleans and lists: serialising cannot fail.
+        OutputFormat::Json => serde_json::to_string_pretty(catalog)
+            .map(|s| s + "\n")
+            .unwrap_or_default(),
+        OutputFormat::Text => text(catalog),
+    }
+}
+
+fn text(catalog: &Catalog) -> String {
+    let mut out = format!(
+        "{} {} — {} operation(s)\n",
+        catalog.title,
+        catalog.version,
+        catalog.operations.len()
+    );
+    for op in &catalog.operations {
+        let _ = write!(out, "\n{} {} {}", op.operation_id, op.method, op.path);
+        if op.deprecated {
+            out.push_str(" (deprecated)");
+        }
+        out.push('\n');
+        if let Some(summary) = &op.summary {
+            let _ = writeln!(out, "  {summary}");
+        }
+        for p in &op.parameters {
+            let _ = writeln!(
+                out,
+                "  {}{} ({}, {}){}",
+                p.name,
+                if p.required { "" } else { "?" },
+                p.location,
+                p.type_name,
+                if p.legal_context {
+                    " — carries the LegalContext"
+                } else {
+                    ""
+                }
+            );
+        }
+        if !op.body.is_empty() {
+            let _ = writeln!(out, "  body: {}", op.body.join(" | "));
+        }
+        if op.public {
+            out.push_str("  no token (security: [])\n");
+        }
+        for s in &op.scopes {
+            let granted = match s.granted {
+                Some(true) => " (granted by the annex)",
+                Some(false) => " (NOT in the annex)",
+                None => "",
+            };
+            let _ = writeln!(out, "  scope: {}{granted}", s.scope);
+        }
+    }
+    out
+}
