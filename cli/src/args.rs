@@ -57,11 +57,11 @@ pub enum Command {
         after_help = "Example:\n  bcss generate --spec openapi.yaml --annex annex.yaml --out ./social-status-client"
     )]
     Generate(GenerateArgs),
-    /// The operations of a contract (any the generator accepts: OpenAPI 3.0, 3.1, Swagger 2.0;
-    /// file, folder or zip): method, path, summary, parameters, body media types, and the scopes
-    /// each needs with whether the partner annex grants them.
+    /// Any operation of any contract (OpenAPI 3.0, 3.1, Swagger 2.0; file, folder or zip) with
+    /// the identity of bcss.toml: parameters checked against the contract and the LegalContext
+    /// against the annex before anything is sent. `--list` lists the operations.
     #[command(
-        after_help = "Examples:\n  bcss call --spec openapi.yaml --list\n  bcss call --spec contract.zip --annex annex.yaml --list --format json"
+        after_help = "Examples:\n  bcss call --spec openapi.yaml --list\n  bcss call --spec contract.zip --annex annex.yaml getStatusHistory ssinRef=pZ3mK8sQ1vN0bT7yL2wR4e from=2024-01-01\n  bcss call --spec openapi.yaml searchPersons --body @query.json --dry-run\n\nExit status: 0 for a 2xx/3xx answer (or a dry run or list), 1 for a transport or token\nfailure, 2 for an input refused before sending, 4 for a 4xx answer, 5 for a 5xx answer."
     )]
     Call(CallArgs),
 }
@@ -75,9 +75,25 @@ pub struct CallArgs {
     /// The partner annex (YAML): which scopes are granted.
     #[arg(long)]
     pub annex: Option<PathBuf>,
-    /// List the operations (sending a call from the command line is not available yet).
-    #[arg(long, required = true)]
+    /// List the operations instead of calling one.
+    #[arg(long, conflicts_with = "operation")]
     pub list: bool,
+    /// The operation: its operationId or the generated client's method name.
+    #[arg(required_unless_present = "list")]
+    pub operation: Option<String>,
+    /// Parameters as name=value (arrays comma-separated).
+    pub params: Vec<String>,
+    /// The request body: @file, - for stdin, or the JSON itself.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// The LegalContext (default: the annex's).
+    #[arg(long)]
+    pub legal_context: Option<String>,
+    /// Show the request that would be sent (token redacted) without sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,

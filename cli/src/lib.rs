@@ -72,11 +72,18 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
             writeln!(stdout, "{line}")?;
             Ok(0)
         }
-        Command::Call(a) => {
-            let catalog = call::catalog(&a.spec, a.annex.as_deref())?;
-            write!(stdout, "{}", call::render(&catalog, a.format))?;
-            Ok(0)
-        }
+        Command::Call(a) => match &a.operation {
+            Some(operation) if !a.list => {
+                let output = call::send::run(&a, operation).await?;
+                write!(stdout, "{}", output.text)?;
+                Ok(output.exit)
+            }
+            _ => {
+                let catalog = call::catalog(&a.spec, a.annex.as_deref())?;
+                write!(stdout, "{}", call::render(&catalog, a.format))?;
+                Ok(0)
+            }
+        },
         Command::Sandbox(a) => {
             let sandbox = sandbox::start(&a).await?;
             write!(stdout, "{}", sandbox::banner(&sandbox, &a))?;

@@ -31,13 +31,7 @@ impl RequestBuilder {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let inner = self.client.inner();
-        let policy = CallPolicy::merge(
-            &inner.defaults,
-            &self.method,
-            self.repeatable,
-            &self.options,
-        );
+        let policy = self.policy();
         let span = observe::call_span(self.operation, &self.method, &self.template);
         let started = Instant::now();
         let attempts = AtomicU32::new(0);
@@ -72,6 +66,32 @@ impl RequestBuilder {
     /// Sends and decodes a JSON success body.
     pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         self.send().await?.json()
+    }
+
+    /// This call's policy: the client's defaults, the contract's, the call's options.
+    fn policy(&self) -> CallPolicy {
+        let defaults = &self.client.inner().defaults;
+        CallPolicy::merge(defaults, &self.method, self.repeatable, &self.options)
+    }
+
+    /// The request as its first attempt would go out, without sending it or obtaining a
+    /// token (`bcss call --dry-run`): method, URL, headers (no `Authorization`; a fresh
+    /// `BelGov-Trace-Id`), body.
+    pub fn preview(&self) -> Result<RequestPreview, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let policy = self.policy();
+        let url = self.client.url(&self.path, &self.query)?;
+        let trace_id = uuid::Uuid::new_v4().to_string();
+        let request = self.build(&url, &trace_id, None, &policy)?;
+        Ok(RequestPreview {
+            method: request.method().clone(),
+            url: request.url().clone(),
+            headers: request.headers().clone(),
+            body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
+            authenticated: self.authenticated,
+        })
     }
 
     async fn attempts(&self, policy: &CallPolicy, count: &AtomicU32) -> Result<Response, Error> {
@@ -349,6 +369,21 @@ impl RequestBuilder {
         *request.timeout_mut() = Some(policy.attempt_timeout);
         Ok(request)
     }
+}
+
+/// A request as it would be sent ([`RequestBuilder::preview`]).
+#[derive(Clone, Debug)]
+pub struct RequestPreview {
+    /// The method.
+    pub method: http::Method,
+    /// The full URL, query included (it may hold personal data: show it to its user only).
+    pub url: Url,
+    /// The headers, without `Authorization`.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Option<bytes::Bytes>,
+    /// Whether a bearer token would be added.
+    pub authenticated: bool,
 }
 
 fn is_retryable_status(status: StatusCode) -> bool {

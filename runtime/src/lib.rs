@@ -49,6 +49,7 @@ pub mod types;
 
 pub use assertion::ClientAssertion;
 pub use budget::RetryBudgetSettings;
+pub use call::RequestPreview;
 pub use client::{BcssClient, RequestBuilder};
 pub use config::{Config, ConfigError};
 pub use environment::{Channel, Endpoints, Environment};

@@ -1,6 +1,5 @@
-//! `bcss call`: the operations of any contract from the command line. This first part lists
-//! them (`--list`) from the generator's own reading of the contract (one loader and one IR in
-//! the project), with the scopes each needs and whether the partner annex grants them.
+//! `bcss call --list`: the operations of a contract, with the scopes each needs and whether the
+//! partner annex grants them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -75,8 +74,8 @@ pub struct ScopeEntry {
     pub granted: Option<bool>,
 }
 
-/// Reads the contract (file, folder or zip) and the annex.
-pub fn catalog(spec: &Path, annex: Option<&Path>) -> Result<Catalog, CliError> {
+/// The contract (file, folder or zip) as the generator reads it, and the annex.
+pub(crate) fn read(spec: &Path, annex: Option<&Path>) -> Result<(Api, Option<Annex>), CliError> {
     let contract = Contract::load(spec).map_err(|d| CliError::Generate(d.to_string()))?;
     let api = Api::from_contract(&contract).map_err(|d| CliError::Generate(d.to_string()))?;
     let annex = annex
@@ -87,6 +86,12 @@ pub fn catalog(spec: &Path, annex: Option<&Path>) -> Result<Catalog, CliError> {
             })
         })
         .transpose()?;
+    Ok((api, annex))
+}
+
+/// Reads the contract and the annex into the list of operations.
+pub fn catalog(spec: &Path, annex: Option<&Path>) -> Result<Catalog, CliError> {
+    let (api, annex) = read(spec, annex)?;
     let operations = api
         .operations
         .iter()
@@ -105,11 +110,7 @@ fn entry(op: &Operation, api: &Api, annex: Option<&Annex>) -> OperationEntry {
         .iter()
         .map(|p| ParameterEntry {
             name: p.name.clone(),
-            location: match p.location {
-                ParamIn::Path => "path",
-                ParamIn::Query => "query",
-                ParamIn::Header => "header",
-            },
+            location: location(p.location),
             required: p.required,
             type_name: type_name(&p.ty, &api.types),
             legal_context: p.legal_context,
@@ -136,8 +137,17 @@ fn entry(op: &Operation, api: &Api, annex: Option<&Annex>) -> OperationEntry {
     }
 }
 
+/// `path`, `query` or `header`.
+pub(crate) fn location(location: ParamIn) -> &'static str {
+    match location {
+        ParamIn::Path => "path",
+        ParamIn::Query => "query",
+        ParamIn::Header => "header",
+    }
+}
+
 /// A type in words, as a person reading the contract would say it.
-fn type_name(ty: &Ty, types: &TypeSpace) -> String {
+pub(crate) fn type_name(ty: &Ty, types: &TypeSpace) -> String {
     match ty {
         Ty::String => "string".into(),
         Ty::Bool => "boolean".into(),

@@ -1,0 +1,370 @@
+//! `bcss call --spec CONTRACT OPERATION name=value…`: the operation found by operationId or
+//! generated method name, each parameter checked against the contract (known, required, type,
+//! enum, pattern and length) and the LegalContext against the annex before anything is sent;
+//! then the request goes out through the runtime (token, mutual TLS, retries), or with
+//! `--dry-run` is only shown.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use bcss_codegen::annex::Annex;
+use bcss_codegen::ir::{Api, Operation, Param, ParamIn, RuntimeType, Ty, TypeKind};
+use bcss_runtime::exports::http::Method;
+use bcss_runtime::params::ParamStyle;
+use bcss_runtime::{BcssClient, RequestBuilder};
+use serde_json::Value;
+
+use crate::args::{CallArgs, OutputFormat};
+use crate::error::CliError;
+
+/// Exit status of a call that got a 4xx answer.
+pub const EXIT_CLIENT_ERROR: u8 = 4;
+/// Exit status of a call that got a 5xx answer.
+pub const EXIT_SERVER_ERROR: u8 = 5;
+
+/// What a call printed, and its exit status.
+#[derive(Debug)]
+pub struct CallOutput {
+    /// The text or JSON to print.
+    pub text: String,
+    /// 0 for 2xx/3xx (and a dry run), [`EXIT_CLIENT_ERROR`], [`EXIT_SERVER_ERROR`].
+    pub exit: u8,
+}
+
+/// Checks, builds, and sends (or shows) the call.
+pub async fn run(args: &CallArgs, operation: &str) -> Result<CallOutput, CliError> {
+    let (api, annex) = super::catalog::read(&args.spec, args.annex.as_deref())?;
+    let op = find(&api, operation)?;
+    let values = parse_pairs(&args.params)?;
+    let c = &args.config;
+    let config = crate::config::load(&c.config, c.environment, c.channel)?;
+    let client = BcssClient::new(&config)?;
+    let request = build(&client, &api, op, &values, annex.as_ref(), args)?;
+    if args.dry_run {
+        let preview = request.preview()?;
+        return Ok(CallOutput {
+            text: render_preview(&preview, args.format),
+            exit: 0,
+        });
+    }
+    let response = request.send_raw().await?;
+    let status = response.status().as_u16();
+    let exit = match status {
+        400..=499 => EXIT_CLIENT_ERROR,
+        500..=599 => EXIT_SERVER_ERROR,
+        _ => 0,
+    };
+    Ok(CallOutput {
+        text: render_response(&response, args.format),
+        exit,
+    })
+}
+
+fn find<'a>(api: &'a Api, name: &str) -> Result<&'a Operation, CliError> {
+    api.operations
+        .iter()
+        .find(|o| o.id == name || o.fn_name == name)
+        .ok_or_else(|| CliError::Argument {
+            argument: "OPERATION",
+            message: format!(
+                "the contract has no operation `{name}` (operationId or method name); `bcss call --spec … --list` lists them"
+            ),
+        })
+}
+
+fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut out = BTreeMap::new();
+    for pair in pairs {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(CliError::Argument {
+                argument: "PARAMETER",
+                message: format!("`{pair}`: parameters are given as name=value"),
+            });
+        };
+        out.insert(name.to_owned(), value.to_owned());
+    }
+    Ok(out)
+}
+
+fn refused(message: String) -> CliError {
+    CliError::Argument {
+        argument: "PARAMETER",
+        message: format!("{message}; nothing was sent"),
+    }
+}
+
+fn build(
+    client: &BcssClient,
+    api: &Api,
+    op: &Operation,
+    values: &BTreeMap<String, String>,
+    annex: Option<&Annex>,
+    args: &CallArgs,
+) -> Result<RequestBuilder, CliError> {
+    let known = |name: &str| op.params.iter().any(|p| p.name == name || p.rust == name);
+    if let Some(unknown) = values.keys().find(|n| !known(n)) {
+        let names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
+        return Err(refused(format!(
+            "`{}` has no parameter `{unknown}` (it takes: {})",
+            op.id,
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        )));
+    }
+    let method = Method::from_bytes(op.method.as_bytes()).map_err(|e| refused(e.to_string()))?;
+    let mut request = client.request(method, &format!("{}{}", api.base_path, op.path));
+    for p in &op.params {
+        let given = values.get(&p.name).or_else(|| values.get(&p.rust));
+        let text = if p.legal_context {
+            legal_context(p, given.or(args.legal_context.as_ref()), annex)?
+        } else {
+            given.cloned()
+        };
+        let Some(text) = text else {
+            if p.required {
+                return Err(refused(format!(
+                    "`{}` needs `{}` ({} parameter, {})",
+                    op.id,
+                    p.name,
+                    super::catalog::location(p.location),
+                    super::catalog::type_name(&p.ty, &api.types)
+                )));
+            }
+            continue;
+        };
+        let value = typed(&p.ty, api, &text)
+            .map_err(|m| refused(format!("parameter `{}` = `{text}`: {m}", p.name)))?;
+        let style = style(p);
+        request = match p.location {
+            ParamIn::Path => request.path_param_styled(&p.name, &value, style, p.explode),
+            ParamIn::Query => request.query_param_styled(&p.name, &value, style, p.explode),
+            ParamIn::Header => request.header_param_styled(&p.name, &value, style, p.explode),
+        };
+    }
+    if let Some(body) = &args.body {
+        let Some(declared) = op.body() else {
+            return Err(refused(format!("`{}` takes no body", op.id)));
+        };
+        let bytes = read_body(body)?;
+        request = request.body(bytes, &declared.media_type);
+    } else if op.body().is_some_and(|b| b.required) {
+        return Err(refused(format!(
+            "`{}` needs a body: --body @file.json (or - for stdin)",
+            op.id
+        )));
+    }
+    if op.public {
+        request = request.without_token();
+    } else if !op.scopes.is_empty() {
+        request = request.scopes(op.scopes.iter().cloned());
+    }
+    Ok(request)
+}
+
+/// The LegalContext: the one given, else the annex's default; refused when the annex does not
+/// allow it.
+fn legal_context(
+    p: &Param,
+    given: Option<&String>,
+    annex: Option<&Annex>,
+) -> Result<Option<String>, CliError> {
+    let value = given
+        .cloned()
+        .or_else(|| annex.and_then(|a| a.default_legal_context.clone()));
+    let allowed: Vec<&str> = annex
+        .map(|a| a.legal_contexts.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    bcss_runtime::check_legal_context(value.as_deref(), &allowed, p.required).map_err(|e| {
+        CliError::Argument {
+            argument: "--legal-context",
+            message: e.to_string(),
+        }
+    })?;
+    Ok(value)
+}
+
+/// The value as the contract types it, or why it does not fit.
+fn typed(ty: &Ty, api: &Api, text: &str) -> Result<Value, String> {
+    let number = |t: &str| {
+        t.parse::<serde_json::Number>()
+            .map(Value::Number)
+            .map_err(|_| "not a number".to_owned())
+    };
+    match ty {
+        Ty::I32 | Ty::I64 => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "not an integer".into()),
+        Ty::F64 => number(text),
+        Ty::Bool => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err("true or false".into()),
+        },
+        Ty::Date => bcss_runtime::exports::chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(|_| Value::String(text.into()))
+            .map_err(|_| "a date is written YYYY-MM-DD".into()),
+        Ty::DateTime => bcss_runtime::exports::chrono::DateTime::parse_from_rfc3339(text)
+            .map(|_| Value::String(text.into()))
+            .map_err(|_| "a date-time is written as RFC 3339 (2026-12-02T10:00:00+01:00)".into()),
+        Ty::Uuid => bcss_runtime::exports::uuid::Uuid::parse_str(text)
+            .map(|_| Value::String(text.into()))
+            .map_err(|_| "not a UUID".into()),
+        Ty::Vec(item) => text
+            .split(',')
+            .map(|t| typed(item, api, t))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Ty::Nullable(inner) => typed(inner, api, text),
+        Ty::Named(id) => match &api.types.defs[*id].kind {
+            TypeKind::Enum { variants } => {
+                let wire: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+                if wire.contains(&text) {
+                    Ok(Value::String(text.into()))
+                } else {
+                    Err(format!("one of {}", wire.join(", ")))
+                }
+            }
+            TypeKind::Newtype {
+                base,
+                pattern,
+                min_length,
+                max_length,
+            } => {
+                typed(base, api, text)?;
+                let len = |n: &Option<u64>| n.map(|n| n as usize);
+                bcss_runtime::params::check_string(
+                    text,
+                    pattern.as_deref(),
+                    len(min_length),
+                    len(max_length),
+                )
+                .map(|()| Value::String(text.into()))
+                .map_err(|e| e.to_string())
+            }
+            TypeKind::Consts { base, .. } => typed(base, api, text),
+            TypeKind::Alias(inner) => typed(inner, api, text),
+            _ => serde_json::from_str(text).or(Ok(Value::String(text.into()))),
+        },
+        Ty::Runtime(RuntimeType::Ssin) => {
+            // The runtime's Ssin checks length and check digits when it reads one.
+            let value = Value::String(text.into());
+            serde_json::from_value::<bcss_runtime::types::Ssin>(value.clone())
+                .map(|_| value)
+                .map_err(|e| e.to_string())
+        }
+        _ => Ok(Value::String(text.into())),
+    }
+}
+
+fn style(p: &Param) -> ParamStyle {
+    use bcss_codegen::ir::ParamStyle as S;
+    match p.style {
+        S::Form => ParamStyle::Form,
+        S::SpaceDelimited => ParamStyle::SpaceDelimited,
+        S::PipeDelimited => ParamStyle::PipeDelimited,
+        S::TabDelimited => ParamStyle::TabDelimited,
+        S::DeepObject => ParamStyle::DeepObject,
+        S::Simple => ParamStyle::Simple,
+        S::Label => ParamStyle::Label,
+        S::Matrix => ParamStyle::Matrix,
+        S::Json => ParamStyle::Json,
+    }
+}
+
+fn read_body(source: &str) -> Result<Vec<u8>, CliError> {
+    let body_error = |message: String| CliError::Argument {
+        argument: "--body",
+        message,
+    };
+    if source == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| body_error(format!("stdin: {e}")))?;
+        return Ok(bytes);
+    }
+    let Some(path) = source.strip_prefix('@') else {
+        return Ok(source.as_bytes().to_vec());
+    };
+    std::fs::read(path).map_err(|e| body_error(format!("{path}: {e}")))
+}
+
+fn render_preview(preview: &bcss_runtime::RequestPreview, format: OutputFormat) -> String {
+    let headers: BTreeMap<String, String> = preview
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("(binary)").to_owned()))
+        .collect();
+    let body = preview
+        .body
+        .as_ref()
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    if format == OutputFormat::Json {
+        let json = serde_json::json!({
+            "dry_run": true,
+            "method": preview.method.as_str(),
+            "url": preview.url.as_str(),
+            "headers": headers,
+            "token": preview.authenticated.then_some("obtained when sent"),
+            "body": body,
+        });
+        return serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
+    }
+    let mut out = format!("{} {}\n", preview.method, preview.url);
+    for (name, value) in &headers {
+        let _ = writeln!(out, "{name}: {value}");
+    }
+    if preview.authenticated {
+        out.push_str("authorization: Bearer [obtained when sent; not in a dry run]\n");
+    }
+    if let Some(body) = body {
+        let _ = write!(out, "\n{body}\n");
+    }
+    out.push_str("(dry run: nothing was sent, no token was obtained)\n");
+    out
+}
+
+fn render_response(response: &bcss_runtime::Response, format: OutputFormat) -> String {
+    let body: Value = serde_json::from_slice(response.body())
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(response.body()).into_owned()));
+    let trace = response.trace();
+    if format == OutputFormat::Json {
+        let headers: BTreeMap<String, String> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("(binary)").to_owned()))
+            .collect();
+        let json = serde_json::json!({
+            "status": response.status().as_u16(),
+            "headers": headers,
+            "trace": trace,
+            "attempts": response.attempts(),
+            "body": body,
+        });
+        return serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
+    }
+    let mut out = format!(
+        "HTTP {} (BelGov-Trace-Id {}{})\n",
+        response.status(),
+        trace.sent,
+        trace
+            .response
+            .as_deref()
+            .map(|r| format!(", answered {r}"))
+            .unwrap_or_default()
+    );
+    if let Some(problem) = response.problem() {
+        let _ = writeln!(out, "problem: {}", problem.summary());
+        for issue in &problem.issues {
+            let _ = writeln!(out, "  issue: {issue:?}");
+        }
+    }
+    if !response.body().is_empty() {
+        out.push_str(&serde_json::to_string_pretty(&body).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
