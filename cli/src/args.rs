@@ -48,7 +48,7 @@ pub enum Command {
     FluxForm(FluxFormArgs),
     /// Start the local sandbox (OAuth server + gateway) and write a working bcss.toml into DIR.
     #[command(
-        after_help = "Example:\n  bcss sandbox --dir ./sandbox-dir\n  bcss doctor --config ./sandbox-dir/bcss.toml --api demo/v1   # in another terminal"
+        after_help = "Examples:\n  bcss sandbox --dir ./sandbox-dir\n  bcss doctor --config ./sandbox-dir/bcss.toml --api demo/v1   # in another terminal\n  bcss sandbox --dir ./sandbox-dir --contract specs/socialStatus\n  bcss call --config ./sandbox-dir/bcss.toml --spec specs/socialStatus --list   # in another terminal"
     )]
     Sandbox(SandboxArgs),
     /// Generate a typed client crate from an OpenAPI contract and its partner annex (the same
@@ -232,6 +232,11 @@ pub struct SandboxArgs {
         )
     )]
     pub clock_offset_secs: i64,
+    /// API contract to serve (openapi.yaml, its folder or the zip; repeatable), as
+    /// `bcss-sandbox --contract`: its scopes are granted to the client, its operations answered
+    /// with its examples — so `bcss call --spec` the same contract works against it.
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<PathBuf>,
 }
 
 /// `bcss generate`.

@@ -24,6 +24,7 @@ pub async fn start(args: &SandboxArgs) -> Result<Sandbox, CliError> {
         config.scopes.clone_from(&args.scopes);
     }
     config.settings.clock_offset_secs = args.clock_offset_secs;
+    config.contracts.clone_from(&args.contracts);
     let sandbox = Sandbox::start(config)
         .await
         .map_err(|e| CliError::Sandbox(e.to_string()))?;
@@ -47,11 +48,24 @@ pub fn banner(sandbox: &Sandbox, args: &SandboxArgs) -> String {
     } else {
         format!("  clock offset     {offset:+} s\n")
     };
+    let contracts: String = sandbox
+        .served_contracts()
+        .iter()
+        .map(|api| {
+            format!(
+                "  contract         {} at {} ({} operations, {} warnings)\n",
+                api.title,
+                api.base_path,
+                api.operations.len(),
+                api.warnings.len()
+            )
+        })
+        .collect();
     format!(
         "bcss sandbox is running (Ctrl-C stops it)\n  \
          client id        {}\n  scopes           {}\n  token endpoint   {}\n  \
          gateway (mTLS)   {}\n  gateway (TLS)    {}\n  admin (HTTP)     {}\n\
-         {clock}  files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n",
+         {clock}{contracts}  files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n",
         e.client_id,
         e.scopes.join(" "),
         e.token_endpoint,

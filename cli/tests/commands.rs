@@ -172,6 +172,49 @@ async fn bcss_sandbox_starts_with_the_clock_offset_and_says_so() {
     sandbox.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bcss_sandbox_serving_a_contract_answers_bcss_call_on_the_same_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/socialStatus");
+    let (dir_arg, spec_arg) = (dir.path().to_str().unwrap(), spec.to_str().unwrap());
+    let cli =
+        Cli::try_parse_from(["bcss", "sandbox", "--dir", dir_arg, "--contract", spec_arg]).unwrap();
+    let Command::Sandbox(args) = cli.command else {
+        panic!("sandbox expected")
+    };
+    let sandbox = bcss_cli::sandbox::start(&args).await.unwrap();
+    let banner = bcss_cli::sandbox::banner(&sandbox, &args);
+    assert!(
+        banner.contains("contract         socialStatus at /socialStatus/v1 (7 operations"),
+        "{banner}"
+    );
+
+    let config = dir.path().join("bcss.toml");
+    let annex = spec.join("annex.yaml");
+    let cli = Cli::try_parse_from([
+        "bcss",
+        "call",
+        "--config",
+        config.to_str().unwrap(),
+        "--spec",
+        spec_arg,
+        "--annex",
+        annex.to_str().unwrap(),
+        "getStatusCertificateTask",
+        "taskId=7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    ])
+    .unwrap();
+    let Command::Call(call) = cli.command else {
+        panic!("call expected")
+    };
+    let out = bcss_cli::call::send::run(&call, call.operation.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.exit, 0, "{}", out.text);
+    assert!(out.text.starts_with("HTTP 200 OK"), "{}", out.text);
+    sandbox.shutdown().await;
+}
+
 #[test]
 fn generate_writes_the_client_crate_with_the_shared_generator() {
     let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/socialStatus");
