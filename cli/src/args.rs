@@ -92,6 +92,9 @@ pub struct CallArgs {
     /// Show the request that would be sent (token redacted) without sending it.
     #[arg(long)]
     pub dry_run: bool,
+    /// Follow the answer's `next` links (Belgif paging) and print every item of every page.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub all_pages: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
     /// Output format.

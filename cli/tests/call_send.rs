@@ -48,6 +48,7 @@ impl Served {
             body: None,
             legal_context: None,
             dry_run: false,
+            all_pages: false,
             config: ConfigArgs {
                 config: self.dir.path().join("bcss.toml"),
                 environment: None,
@@ -178,4 +179,65 @@ async fn a_problem_is_explained_with_the_4xx_exit_status_and_json_parses() {
             .is_some_and(|t| t.len() == 36)
     );
     assert_eq!(json["body"]["status"], 400);
+}
+
+const PAGED: &str = r#"
+openapi: 3.0.3
+info: {title: demo, version: "1"}
+servers: [{url: /demo/v1}]
+security: [{oauth: [scope:cbss:api:socialStatus:consult]}]
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://example.invalid/token
+          scopes: {scope:cbss:api:socialStatus:consult: consult}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: a page of things
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: integer}}
+                  next: {type: string}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_pages_follows_the_next_links_and_prints_every_item() {
+    use bcss_sandbox::{Route, RouteResponse};
+    let s = serving().await;
+    for (path, body) in [
+        (
+            "/demo/v1/things",
+            serde_json::json!({"items": [1, 2], "next": "/demo/v1/things/p2"}),
+        ),
+        ("/demo/v1/things/p2", serde_json::json!({"items": [3]})),
+    ] {
+        s.sandbox.register_route(Route {
+            method: bcss_runtime::exports::http::Method::GET,
+            path: path.into(),
+            required_scopes: vec![],
+            response: RouteResponse::json(200, body),
+        });
+    }
+    let contract = s.dir.path().join("paged.yaml");
+    std::fs::write(&contract, PAGED).unwrap();
+    let mut args = s.args("listThings", &[]);
+    args.spec = contract;
+    args.annex = None;
+    args.all_pages = true;
+    args.format = OutputFormat::Json;
+    let out = call(&args).await.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out.text).unwrap();
+    assert_eq!(json["pages"], 2);
+    assert_eq!(json["items"], serde_json::json!([1, 2, 3]));
+    assert_eq!(s.gateway_requests(), 2);
 }

@@ -47,6 +47,9 @@ pub async fn run(args: &CallArgs, operation: &str) -> Result<CallOutput, CliErro
             exit: 0,
         });
     }
+    if args.all_pages {
+        return all_pages(request, args.format).await;
+    }
     let response = request.send_raw().await?;
     let status = response.status().as_u16();
     let exit = match status {
@@ -58,6 +61,54 @@ pub async fn run(args: &CallArgs, operation: &str) -> Result<CallOutput, CliErro
         text: render_response(&response, args.format),
         exit,
     })
+}
+
+/// Every item of every page, following `next` on the configured gateway only.
+async fn all_pages(request: RequestBuilder, format: OutputFormat) -> Result<CallOutput, CliError> {
+    use bcss_runtime::exports::futures_util::StreamExt as _;
+    let next_of = |page: &Value| page.get("next").and_then(Value::as_str).map(str::to_owned);
+    let mut pages = std::pin::pin!(bcss_runtime::pages::follow::<Value>(Ok(request), next_of));
+    let mut items = Vec::new();
+    let mut count = 0;
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(e) if e.status().is_some() => {
+                let exit = if e.status() >= Some(500) {
+                    EXIT_SERVER_ERROR
+                } else {
+                    EXIT_CLIENT_ERROR
+                };
+                return Ok(CallOutput {
+                    text: format!("after {count} page(s): {e}\n"),
+                    exit,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        count += 1;
+        match page.into_inner() {
+            Value::Object(mut body) => match body.remove("items") {
+                Some(Value::Array(page_items)) => items.extend(page_items),
+                _ => items.push(Value::Object(body)),
+            },
+            other => items.push(other),
+        }
+    }
+    let text = match format {
+        OutputFormat::Json => {
+            let json = serde_json::json!({ "pages": count, "items": items });
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+        }
+        OutputFormat::Text => {
+            let mut out = format!("{count} page(s), {} item(s)\n", items.len());
+            for item in &items {
+                let _ = writeln!(out, "{item}");
+            }
+            out
+        }
+    };
+    Ok(CallOutput { text, exit: 0 })
 }
 
 fn find<'a>(api: &'a Api, name: &str) -> Result<&'a Operation, CliError> {
