@@ -48,6 +48,14 @@ pub fn banner(sandbox: &Sandbox, args: &SandboxArgs) -> String {
     } else {
         format!("  clock offset     {offset:+} s\n")
     };
+    let try_call = match args.contracts.first() {
+        Some(spec) => format!(
+            "      bcss call --config {} --spec {} --list\n",
+            toml.display(),
+            spec.display()
+        ),
+        None => String::new(),
+    };
     let contracts: String = sandbox
         .served_contracts()
         .iter()
@@ -65,7 +73,7 @@ pub fn banner(sandbox: &Sandbox, args: &SandboxArgs) -> String {
         "bcss sandbox is running (Ctrl-C stops it)\n  \
          client id        {}\n  scopes           {}\n  token endpoint   {}\n  \
          gateway (mTLS)   {}\n  gateway (TLS)    {}\n  admin (HTTP)     {}\n\
-         {clock}{contracts}  files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n",
+         {clock}{contracts}  files            {}\n\nTry:  bcss doctor --config {} --api demo/v1\n{try_call}",
         e.client_id,
         e.scopes.join(" "),
         e.token_endpoint,

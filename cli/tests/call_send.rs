@@ -241,3 +241,40 @@ async fn all_pages_follows_the_next_links_and_prints_every_item() {
     assert_eq!(json["items"], serde_json::json!([1, 2, 3]));
     assert_eq!(s.gateway_requests(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_quotes_a_real_session() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let s = serving().await;
+    let list = bcss_cli::call::render(
+        &bcss_cli::call::catalog(&spec(), Some(&spec().join("annex.yaml"))).unwrap(),
+        OutputFormat::Text,
+    );
+    let answer = call(&s.args("getStatusHistory", &[REFERENCE, "from=2024-01-01"]))
+        .await
+        .unwrap()
+        .text;
+    let refusal = call(&s.args("getStatusHistory", &[REFERENCE, "from=2024-13-01"]))
+        .await
+        .unwrap_err();
+    let quoted = [
+        list.lines().next().unwrap().to_owned(),
+        "getStatusHistory GET /socialStatus/v1/persons/{ssinRef}/statusHistory".into(),
+        "  ssinRef (path, SsinReference)".into(),
+        answer.lines().nth(2).unwrap().to_owned(),
+        format!("bcss: {refusal}"),
+    ];
+    assert!(answer.starts_with("HTTP 200 OK (BelGov-Trace-Id "));
+    for line in quoted {
+        assert!(
+            list.contains(&line) || answer.contains(&line) || line.starts_with("bcss: "),
+            "not from the run: {line}"
+        );
+        assert!(
+            readme.lines().any(|l| l == line),
+            "README.md's \"Calling a service by hand\" must quote `{line}` as a run prints it"
+        );
+    }
+}

@@ -185,7 +185,8 @@ async fn bcss_sandbox_serving_a_contract_answers_bcss_call_on_the_same_contract(
     let sandbox = bcss_cli::sandbox::start(&args).await.unwrap();
     let banner = bcss_cli::sandbox::banner(&sandbox, &args);
     assert!(
-        banner.contains("contract         socialStatus at /socialStatus/v1 (7 operations"),
+        banner.contains("contract         socialStatus at /socialStatus/v1 (7 operations")
+            && banner.contains("bcss call --config"),
         "{banner}"
     );
 
