@@ -167,7 +167,14 @@ async fn a_problem_is_explained_with_the_4xx_exit_status_and_json_parses() {
     );
     let out = call(&args).await.unwrap();
     assert_eq!(out.exit, EXIT_CLIENT_ERROR, "{}", out.text);
-    assert!(out.text.contains("problem:"), "{}", out.text);
+    assert!(
+        out.text.contains("problem:")
+            && out
+                .text
+                .contains("  issue InvalidStructure at body `ssins[0]`: "),
+        "{}",
+        out.text
+    );
 
     args.format = OutputFormat::Json;
     let out = call(&args).await.unwrap();

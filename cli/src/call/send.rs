@@ -410,7 +410,23 @@ fn render_response(response: &bcss_runtime::Response, format: OutputFormat) -> S
     if let Some(problem) = response.problem() {
         let _ = writeln!(out, "problem: {}", problem.summary());
         for issue in &problem.issues {
-            let _ = writeln!(out, "  issue: {issue:?}");
+            let place = match (&issue.location, &issue.name) {
+                (Some(location), Some(name)) => {
+                    format!(" at {} `{name}`", format!("{location:?}").to_lowercase())
+                }
+                (None, Some(name)) => format!(" at `{name}`"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  issue {:?}{place}: {}",
+                issue.issue_type(),
+                issue
+                    .detail
+                    .as_deref()
+                    .or(issue.title.as_deref())
+                    .unwrap_or("(no detail)")
+            );
         }
     }
     if !response.body().is_empty() {
