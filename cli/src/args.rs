@@ -61,7 +61,8 @@ pub enum Command {
     /// the identity of bcss.toml: parameters checked against the contract and the LegalContext
     /// against the annex before anything is sent. `--list` lists the operations.
     #[command(
-        after_help = "Examples:\n  bcss call --spec openapi.yaml --list\n  bcss call --spec contract.zip --annex annex.yaml getStatusHistory ssinRef=pZ3mK8sQ1vN0bT7yL2wR4e from=2024-01-01\n  bcss call --spec openapi.yaml searchPersons --body @query.json --dry-run\n\nExit status: 0 for a 2xx/3xx answer (or a dry run or list), 1 for a transport or token\nfailure, 2 for an input refused before sending, 4 for a 4xx answer, 5 for a 5xx answer."
+        after_help = "Examples:\n  bcss call --spec openapi.yaml --list\n  bcss call --spec contract.zip --annex annex.yaml getStatusHistory ssinRef=pZ3mK8sQ1vN0bT7yL2wR4e from=2024-01-01\n  bcss call --spec openapi.yaml searchPersons --body @query.json --dry-run\n  bcss call --spec openapi.yaml getStatusHistory --help   # that operation, from the contract\n\nExit status: 0 for a 2xx/3xx answer (or a dry run or list), 1 for a transport or token\nfailure, 2 for an input refused before sending, 4 for a 4xx answer, 5 for a 5xx answer.",
+        disable_help_flag = true
     )]
     Call(CallArgs),
 }
@@ -70,8 +71,8 @@ pub enum Command {
 #[derive(Clone, Debug, Args)]
 pub struct CallArgs {
     /// The contract: an OpenAPI / Swagger file, a folder, or the zip BCSS sends.
-    #[arg(long)]
-    pub spec: PathBuf,
+    #[arg(long, required_unless_present = "help")]
+    pub spec: Option<PathBuf>,
     /// The partner annex (YAML): which scopes are granted.
     #[arg(long)]
     pub annex: Option<PathBuf>,
@@ -79,7 +80,7 @@ pub struct CallArgs {
     #[arg(long, conflicts_with = "operation")]
     pub list: bool,
     /// The operation: its operationId or the generated client's method name.
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["list", "help"])]
     pub operation: Option<String>,
     /// Parameters as name=value (arrays comma-separated).
     pub params: Vec<String>,
@@ -92,6 +93,12 @@ pub struct CallArgs {
     /// Show the request that would be sent (token redacted) without sending it.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print this help; with --spec and OPERATION, describe that operation from the contract.
+    #[arg(short = 'h', long)]
+    pub help: bool,
+    /// Also print the answer's headers and the call's duration.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Follow the answer's `next` links (Belgif paging) and print every item of every page.
     #[arg(long, conflicts_with = "dry_run")]
     pub all_pages: bool,

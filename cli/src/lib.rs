@@ -72,17 +72,37 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
             writeln!(stdout, "{line}")?;
             Ok(0)
         }
-        Command::Call(a) => match &a.operation {
-            Some(operation) if !a.list => {
+        Command::Call(a) => match (&a.spec, &a.operation) {
+            (Some(spec), Some(operation)) if a.help => {
+                write!(
+                    stdout,
+                    "{}",
+                    call::catalog::describe(spec, a.annex.as_deref(), operation)?
+                )?;
+                Ok(0)
+            }
+            _ if a.help => {
+                let mut command = <Cli as clap::CommandFactory>::command();
+                command.build();
+                if let Some(call) = command.find_subcommand_mut("call") {
+                    write!(stdout, "{}", call.render_long_help())?;
+                }
+                Ok(0)
+            }
+            (_, Some(operation)) if !a.list => {
                 let output = call::send::run(&a, operation).await?;
                 write!(stdout, "{}", output.text)?;
                 Ok(output.exit)
             }
-            _ => {
-                let catalog = call::catalog(&a.spec, a.annex.as_deref())?;
+            (Some(spec), _) => {
+                let catalog = call::catalog(spec, a.annex.as_deref())?;
                 write!(stdout, "{}", call::render(&catalog, a.format))?;
                 Ok(0)
             }
+            (None, _) => Err(CliError::Argument {
+                argument: "--spec",
+                message: "the contract is required".into(),
+            }),
         },
         Command::Sandbox(a) => {
             let sandbox = sandbox::start(&a).await?;

@@ -140,3 +140,32 @@ fn every_contract_of_the_public_corpus_that_generates_also_lists() {
     }
     assert!(listed >= 48, "only {listed} contracts listed");
 }
+
+#[test]
+fn help_on_an_operation_describes_it_from_the_contract() {
+    use bcss_cli::args::{Cli, Command};
+    use clap::Parser as _;
+    let spec = repo().join("specs/socialStatus");
+    let cli = Cli::try_parse_from([
+        "bcss",
+        "call",
+        "--spec",
+        spec.to_str().unwrap(),
+        "getStatusHistory",
+        "--help",
+    ])
+    .expect("--help with an operation is ours, not clap's");
+    let Command::Call(args) = cli.command else {
+        panic!("call expected")
+    };
+    assert!(args.help);
+    let text = bcss_cli::call::catalog::describe(&spec, None, "get_status_history").unwrap();
+    assert!(
+        text.starts_with("getStatusHistory GET /socialStatus/v1/persons/{ssinRef}/statusHistory\n")
+            && text.contains("send it back in `If-None-Match`")
+            && text.contains("getStatusHistory ssinRef=…\n"),
+        "{text}"
+    );
+    let error = bcss_cli::call::catalog::describe(&spec, None, "nope").unwrap_err();
+    assert!(error.to_string().contains("--list"), "{error}");
+}

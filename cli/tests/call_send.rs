@@ -40,7 +40,7 @@ async fn serving() -> Served {
 impl Served {
     fn args(&self, operation: &str, params: &[&str]) -> CallArgs {
         CallArgs {
-            spec: spec(),
+            spec: Some(spec()),
             annex: Some(spec().join("annex.yaml")),
             list: false,
             operation: Some(operation.into()),
@@ -49,6 +49,8 @@ impl Served {
             legal_context: None,
             dry_run: false,
             all_pages: false,
+            help: false,
+            verbose: false,
             config: ConfigArgs {
                 config: self.dir.path().join("bcss.toml"),
                 environment: None,
@@ -82,10 +84,15 @@ async fn call(args: &CallArgs) -> Result<send::CallOutput, bcss_cli::CliError> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_succeeds_with_the_annex_legal_context() {
     let s = serving().await;
-    let out = call(&s.args("getStatusHistory", &[REFERENCE, "from=2024-01-01"]))
-        .await
-        .unwrap();
+    let mut args = s.args("getStatusHistory", &[REFERENCE, "from=2024-01-01"]);
+    args.verbose = true;
+    let out = call(&args).await.unwrap();
     assert_eq!(out.exit, 0);
+    assert!(
+        out.text.contains(" attempt(s), ") && out.text.contains("\netag: "),
+        "-v shows timings and headers: {}",
+        out.text
+    );
     assert!(
         out.text.starts_with("HTTP 200 OK (BelGov-Trace-Id "),
         "{}",
@@ -238,7 +245,7 @@ async fn all_pages_follows_the_next_links_and_prints_every_item() {
     let contract = s.dir.path().join("paged.yaml");
     std::fs::write(&contract, PAGED).unwrap();
     let mut args = s.args("listThings", &[]);
-    args.spec = contract;
+    args.spec = Some(contract);
     args.annex = None;
     args.all_pages = true;
     args.format = OutputFormat::Json;

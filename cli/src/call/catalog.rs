@@ -36,6 +36,8 @@ pub struct OperationEntry {
     pub path: String,
     /// `summary`.
     pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
     /// Parameters, then the body.
     pub parameters: Vec<ParameterEntry>,
     /// The media types the body may be sent as (the preferred first); empty without a body.
@@ -122,6 +124,7 @@ fn entry(op: &Operation, api: &Api, annex: Option<&Annex>) -> OperationEntry {
         method: op.method.clone(),
         path: format!("{}{}", api.base_path, op.path),
         summary: op.summary.clone(),
+        description: op.description.clone(),
         parameters,
         body: op.bodies.iter().map(|b| b.media_type.clone()).collect(),
         scopes: op
@@ -188,43 +191,96 @@ fn text(catalog: &Catalog) -> String {
         catalog.operations.len()
     );
     for op in &catalog.operations {
-        let _ = write!(out, "\n{} {} {}", op.operation_id, op.method, op.path);
-        if op.deprecated {
-            out.push_str(" (deprecated)");
-        }
         out.push('\n');
-        if let Some(summary) = &op.summary {
-            let _ = writeln!(out, "  {summary}");
-        }
-        for p in &op.parameters {
-            let _ = writeln!(
-                out,
-                "  {}{} ({}, {}){}",
-                p.name,
-                if p.required { "" } else { "?" },
-                p.location,
-                p.type_name,
-                if p.legal_context {
-                    " — carries the LegalContext"
-                } else {
-                    ""
-                }
-            );
-        }
-        if !op.body.is_empty() {
-            let _ = writeln!(out, "  body: {}", op.body.join(" | "));
-        }
-        if op.public {
-            out.push_str("  no token (security: [])\n");
-        }
-        for s in &op.scopes {
-            let granted = match s.granted {
-                Some(true) => " (granted by the annex)",
-                Some(false) => " (NOT in the annex)",
-                None => "",
-            };
-            let _ = writeln!(out, "  scope: {}{granted}", s.scope);
-        }
+        out.push_str(&block(op));
     }
     out
+}
+
+/// One operation's lines of the list.
+fn block(op: &OperationEntry) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{} {} {}", op.operation_id, op.method, op.path);
+    if op.deprecated {
+        out.push_str(" (deprecated)");
+    }
+    out.push('\n');
+    if let Some(summary) = &op.summary {
+        let _ = writeln!(out, "  {summary}");
+    }
+    for p in &op.parameters {
+        let _ = writeln!(
+            out,
+            "  {}{} ({}, {}){}",
+            p.name,
+            if p.required { "" } else { "?" },
+            p.location,
+            p.type_name,
+            if p.legal_context {
+                " — carries the LegalContext"
+            } else {
+                ""
+            }
+        );
+    }
+    if !op.body.is_empty() {
+        let _ = writeln!(out, "  body: {}", op.body.join(" | "));
+    }
+    if op.public {
+        out.push_str("  no token (security: [])\n");
+    }
+    for s in &op.scopes {
+        let granted = match s.granted {
+            Some(true) => " (granted by the annex)",
+            Some(false) => " (NOT in the annex)",
+            None => "",
+        };
+        let _ = writeln!(out, "  scope: {}{granted}", s.scope);
+    }
+    out
+}
+
+/// An operation the contract does not have.
+pub(crate) fn unknown_operation(name: &str) -> CliError {
+    CliError::Argument {
+        argument: "OPERATION",
+        message: format!(
+            "the contract has no operation `{name}` (operationId or method name); `bcss call --spec … --list` lists them"
+        ),
+    }
+}
+
+/// `bcss call --spec CONTRACT OPERATION --help`: the operation as the contract describes it.
+pub fn describe(spec: &Path, annex: Option<&Path>, operation: &str) -> Result<String, CliError> {
+    let list = catalog(spec, annex)?;
+    let Some(op) = list
+        .operations
+        .iter()
+        .find(|o| o.operation_id == operation || o.method_name == operation)
+    else {
+        return Err(unknown_operation(operation));
+    };
+    let mut out = block(op);
+    if let Some(description) = &op.description {
+        let _ = write!(out, "\n{description}\n");
+    }
+    let required: Vec<String> = op
+        .parameters
+        .iter()
+        .filter(|p| p.required && !p.legal_context)
+        .map(|p| format!("{}=…", p.name))
+        .collect();
+    let body = if op.body.is_empty() {
+        ""
+    } else {
+        " --body @body.json"
+    };
+    let _ = write!(
+        out,
+        "\nExample:\n  bcss call --spec {} {}{}{body}\n",
+        spec.display(),
+        op.operation_id,
+        required.iter().map(|r| format!(" {r}")).collect::<String>()
+    );
+    Ok(out)
 }

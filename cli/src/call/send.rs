@@ -33,7 +33,13 @@ pub struct CallOutput {
 
 /// Checks, builds, and sends (or shows) the call.
 pub async fn run(args: &CallArgs, operation: &str) -> Result<CallOutput, CliError> {
-    let (api, annex) = super::catalog::read(&args.spec, args.annex.as_deref())?;
+    let Some(spec) = &args.spec else {
+        return Err(CliError::Argument {
+            argument: "--spec",
+            message: "the contract to call is required".into(),
+        });
+    };
+    let (api, annex) = super::catalog::read(spec, args.annex.as_deref())?;
     let op = find(&api, operation)?;
     let values = parse_pairs(&args.params)?;
     let c = &args.config;
@@ -50,7 +56,9 @@ pub async fn run(args: &CallArgs, operation: &str) -> Result<CallOutput, CliErro
     if args.all_pages {
         return all_pages(request, args.format).await;
     }
+    let started = std::time::Instant::now();
     let response = request.send_raw().await?;
+    let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let exit = match status {
         400..=499 => EXIT_CLIENT_ERROR,
@@ -58,7 +66,7 @@ pub async fn run(args: &CallArgs, operation: &str) -> Result<CallOutput, CliErro
         _ => 0,
     };
     Ok(CallOutput {
-        text: render_response(&response, args.format),
+        text: render_response(&response, args.format, args.verbose.then_some(elapsed)),
         exit,
     })
 }
@@ -115,12 +123,7 @@ fn find<'a>(api: &'a Api, name: &str) -> Result<&'a Operation, CliError> {
     api.operations
         .iter()
         .find(|o| o.id == name || o.fn_name == name)
-        .ok_or_else(|| CliError::Argument {
-            argument: "OPERATION",
-            message: format!(
-                "the contract has no operation `{name}` (operationId or method name); `bcss call --spec … --list` lists them"
-            ),
-        })
+        .ok_or_else(|| super::catalog::unknown_operation(name))
 }
 
 fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
@@ -378,7 +381,12 @@ fn render_preview(preview: &bcss_runtime::RequestPreview, format: OutputFormat) 
     out
 }
 
-fn render_response(response: &bcss_runtime::Response, format: OutputFormat) -> String {
+/// The answer; `timed`: `-v`, with its headers and the call's duration.
+fn render_response(
+    response: &bcss_runtime::Response,
+    format: OutputFormat,
+    timed: Option<std::time::Duration>,
+) -> String {
     let body: Value = serde_json::from_slice(response.body())
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(response.body()).into_owned()));
     let trace = response.trace();
@@ -407,6 +415,18 @@ fn render_response(response: &bcss_runtime::Response, format: OutputFormat) -> S
             .map(|r| format!(", answered {r}"))
             .unwrap_or_default()
     );
+    if let Some(elapsed) = timed {
+        let _ = writeln!(
+            out,
+            "({} attempt(s), {} ms, token included)",
+            response.attempts(),
+            elapsed.as_millis()
+        );
+        for (name, value) in response.headers() {
+            let _ = writeln!(out, "{name}: {}", value.to_str().unwrap_or("(binary)"));
+        }
+        out.push('\n');
+    }
     if let Some(problem) = response.problem() {
         let _ = writeln!(out, "problem: {}", problem.summary());
         for issue in &problem.issues {
