@@ -292,3 +292,56 @@ async fn the_readme_quotes_a_real_session() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_is_checked_against_the_contract_and_gets_the_annex_legal_context() {
+    let s = serving().await;
+    let body_call = |body: &str| {
+        let mut args = s.args("searchPersons", &[]);
+        args.body = Some(body.into());
+        args
+    };
+    for (body, needle) in [
+        (
+            r#"{"referenceDate": "2025-01-01"}"#,
+            "body.ssins: required, missing",
+        ),
+        (
+            r#"{"ssins": "85073003328"}"#,
+            "body.ssins: an array expected, found a string",
+        ),
+        (
+            r#"{"ssins": ["85073003328"], "referenceDate": "2025-02-30"}"#,
+            "body.referenceDate: `2025-02-30` is not a date",
+        ),
+        (
+            r#"{"ssins": ["85073003328"], "legalContext": "NOT_IN_THE_ANNEX"}"#,
+            "NOT_IN_THE_ANNEX",
+        ),
+        ("{not json", "the body is not JSON"),
+    ] {
+        let error = call(&body_call(body)).await.unwrap_err();
+        assert_eq!(error.exit_code(), 2, "{error}");
+        assert!(error.to_string().contains(needle), "{body}: {error}");
+    }
+    assert_eq!(
+        s.gateway_requests() + s.token_requests(),
+        0,
+        "nothing was sent"
+    );
+
+    let out = call(&body_call(r#"{"ssins": ["85073003328"]}"#))
+        .await
+        .unwrap();
+    assert_eq!(out.exit, 0, "{}", out.text);
+    let sent = s.sandbox.log();
+    let search = sent
+        .iter()
+        .find(|e| e.path.contains("/persons/query"))
+        .unwrap();
+    assert_eq!(
+        search.legal_context.as_deref(),
+        Some("FAMILY_ALLOWANCES:ENTITLEMENT"),
+        "the annex's default, placed in the body"
+    );
+}

@@ -3,6 +3,7 @@
 //! contracts in the project): `catalog` lists the operations, `send` checks the parameters
 //! against the contract and the annex, then sends (or, `--dry-run`, shows) the request.
 
+pub mod body;
 pub mod catalog;
 pub mod send;
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use bcss_codegen::annex::Annex;
-use bcss_codegen::ir::{Api, Operation, Param, ParamIn, RuntimeType, Ty, TypeKind};
+use bcss_codegen::ir::{Api, Body, BodyKind, Operation, Param, ParamIn, RuntimeType, Ty, TypeKind};
 use bcss_runtime::exports::http::Method;
 use bcss_runtime::params::ParamStyle;
 use bcss_runtime::{BcssClient, RequestBuilder};
@@ -203,6 +203,18 @@ fn build(
             return Err(refused(format!("`{}` takes no body", op.id)));
         };
         let bytes = read_body(body)?;
+        let bytes = match declared.kind {
+            BodyKind::Json | BodyKind::MergePatch => json_body(
+                &bytes,
+                declared,
+                api,
+                annex,
+                op,
+                args.legal_context.as_ref(),
+            )?,
+            // Forms, multipart and raw bytes go as given.
+            _ => bytes,
+        };
         request = request.body(bytes, &declared.media_type);
     } else if op.body().is_some_and(|b| b.required) {
         return Err(refused(format!(
@@ -216,6 +228,55 @@ fn build(
         request = request.scopes(op.scopes.iter().cloned());
     }
     Ok(request)
+}
+
+/// A JSON body: parsed, its LegalContext property filled from `--legal-context` or the annex's
+/// default when absent and checked against the annex, then checked against the contract.
+fn json_body(
+    bytes: &[u8],
+    declared: &Body,
+    api: &Api,
+    annex: Option<&Annex>,
+    op: &Operation,
+    legal_context: Option<&String>,
+) -> Result<Vec<u8>, CliError> {
+    let mut value: Value =
+        serde_json::from_slice(bytes).map_err(|e| refused(format!("the body is not JSON: {e}")))?;
+    if let (Some(field), Some(object)) = (&declared.legal_context_field, value.as_object_mut()) {
+        let given = object
+            .get(field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| legal_context.cloned())
+            .or_else(|| annex.and_then(|a| a.default_legal_context.clone()));
+        let allowed: Vec<&str> = annex
+            .map(|a| a.legal_contexts.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        bcss_runtime::check_legal_context(given.as_deref(), &allowed, true).map_err(|e| {
+            CliError::Argument {
+                argument: "--legal-context",
+                message: e.to_string(),
+            }
+        })?;
+        if let Some(given) = given {
+            object.insert(field.clone(), Value::String(given));
+        }
+    }
+    let issues = super::body::issues(
+        &value,
+        &declared.ty,
+        api,
+        declared.kind == BodyKind::MergePatch,
+        "body",
+    );
+    if !issues.is_empty() {
+        return Err(refused(format!(
+            "the body of `{}` does not fit the contract:\n  {}",
+            op.id,
+            issues.join("\n  ")
+        )));
+    }
+    serde_json::to_vec(&value).map_err(|e| refused(e.to_string()))
 }
 
 /// The LegalContext: the one given, else the annex's default; refused when the annex does not
@@ -273,36 +334,22 @@ fn typed(ty: &Ty, api: &Api, text: &str) -> Result<Value, String> {
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         Ty::Nullable(inner) => typed(inner, api, text),
-        Ty::Named(id) => match &api.types.defs[*id].kind {
-            TypeKind::Enum { variants } => {
-                let wire: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-                if wire.contains(&text) {
-                    Ok(Value::String(text.into()))
-                } else {
-                    Err(format!("one of {}", wire.join(", ")))
+        Ty::Named(id) => {
+            let value = match &api.types.defs[*id].kind {
+                TypeKind::Consts { base, .. } | TypeKind::Newtype { base, .. } => {
+                    typed(base, api, text)?
                 }
+                TypeKind::Alias(inner) => return typed(inner, api, text),
+                TypeKind::Enum { .. } => Value::String(text.into()),
+                _ => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())),
+            };
+            // Enum values, patterns and lengths: the same checks as a body's.
+            let issues = super::body::issues(&value, ty, api, false, "value");
+            match issues.is_empty() {
+                true => Ok(value),
+                false => Err(issues.join("; ")),
             }
-            TypeKind::Newtype {
-                base,
-                pattern,
-                min_length,
-                max_length,
-            } => {
-                typed(base, api, text)?;
-                let len = |n: &Option<u64>| n.map(|n| n as usize);
-                bcss_runtime::params::check_string(
-                    text,
-                    pattern.as_deref(),
-                    len(min_length),
-                    len(max_length),
-                )
-                .map(|()| Value::String(text.into()))
-                .map_err(|e| e.to_string())
-            }
-            TypeKind::Consts { base, .. } => typed(base, api, text),
-            TypeKind::Alias(inner) => typed(inner, api, text),
-            _ => serde_json::from_str(text).or(Ok(Value::String(text.into()))),
-        },
+        }
         Ty::Runtime(RuntimeType::Ssin) => {
             // The runtime's Ssin checks length and check digits when it reads one.
             let value = Value::String(text.into());
