@@ -207,46 +207,9 @@ pub struct FluxFormArgs {
 /// `bcss sandbox`.
 #[derive(Clone, Debug, Args)]
 pub struct SandboxArgs {
-    /// Folder to write ca.pem, client.pem, client.key, client.p12(+.password), bcss.toml, endpoints.json.
-    #[arg(long)]
-    pub dir: PathBuf,
-    /// Address all listeners bind to.
-    #[arg(long, default_value = "127.0.0.1")]
-    pub bind: IpAddr,
-    /// Port of the authorization server (0 = any free port).
-    #[arg(long, default_value_t = 0)]
-    pub auth_port: u16,
-    /// Port of the gateway that requires a client certificate.
-    #[arg(long, default_value_t = 0)]
-    pub gateway_mtls_port: u16,
-    /// Port of the gateway without client certificates.
-    #[arg(long, default_value_t = 0)]
-    pub gateway_port: u16,
-    /// Port of the admin API (plain HTTP).
-    #[arg(long, default_value_t = 0)]
-    pub admin_port: u16,
-    /// OAuth client-id registered with the minted client certificate.
-    #[arg(long)]
-    pub client_id: Option<String>,
-    /// Scope granted to the client (repeatable; default: the demo API's scopes).
-    #[arg(long = "scope")]
-    pub scopes: Vec<String>,
-    /// Offset of the sandbox clock against real time, in seconds (negative: behind). Time
-    /// claims, issued tokens and every response's Date header follow the sandbox clock.
-    #[arg(
-        long,
-        default_value_t = 0,
-        allow_negative_numbers = true,
-        value_parser = clap::value_parser!(i64).range(
-            -bcss_sandbox::MAX_CLOCK_OFFSET_SECS..=bcss_sandbox::MAX_CLOCK_OFFSET_SECS
-        )
-    )]
-    pub clock_offset_secs: i64,
-    /// API contract to serve (openapi.yaml, its folder or the zip; repeatable), as
-    /// `bcss-sandbox --contract`: its scopes are granted to the client, its operations answered
-    /// with its examples — so `bcss call --spec` the same contract works against it.
-    #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<PathBuf>,
+    /// The same flags as `bcss-sandbox`, with the same meaning.
+    #[command(flatten)]
+    pub flags: bcss_sandbox::SandboxFlags,
 }
 
 /// `bcss generate`.

@@ -1,30 +1,14 @@
 //! `bcss sandbox --dir DIR`: the `bcss-sandbox` binary's behaviour, on the same library.
 
-use bcss_sandbox::{Ports, Sandbox, SandboxConfig};
+use bcss_sandbox::Sandbox;
 
 use crate::args::SandboxArgs;
 use crate::error::CliError;
 
 /// Starts the sandbox and writes its folder. The caller serves until it is told to stop.
 pub async fn start(args: &SandboxArgs) -> Result<Sandbox, CliError> {
-    let mut config = SandboxConfig {
-        bind: args.bind,
-        ports: Ports {
-            auth: args.auth_port,
-            gateway_mtls: args.gateway_mtls_port,
-            gateway_tls: args.gateway_port,
-            admin: args.admin_port,
-        },
-        ..SandboxConfig::default()
-    };
-    if let Some(client_id) = &args.client_id {
-        config.client_id.clone_from(client_id);
-    }
-    if !args.scopes.is_empty() {
-        config.scopes.clone_from(&args.scopes);
-    }
-    config.settings.clock_offset_secs = args.clock_offset_secs;
-    config.contracts.clone_from(&args.contracts);
+    let args = &args.flags;
+    let config = args.config();
     let sandbox = Sandbox::start(config)
         .await
         .map_err(|e| CliError::Sandbox(e.to_string()))?;
@@ -40,6 +24,7 @@ pub async fn start(args: &SandboxArgs) -> Result<Sandbox, CliError> {
 
 /// What to print once it runs.
 pub fn banner(sandbox: &Sandbox, args: &SandboxArgs) -> String {
+    let args = &args.flags;
     let e = sandbox.endpoints();
     let toml = args.dir.join("bcss.toml");
     let offset = sandbox.clock_offset_secs();

@@ -137,7 +137,7 @@ fn sandbox_takes_a_clock_offset_negative_or_positive_within_ten_years() {
         let mut argv = vec!["bcss", "sandbox", "--dir", "d"];
         argv.extend_from_slice(args);
         Cli::try_parse_from(argv).map(|cli| match cli.command {
-            Command::Sandbox(a) => a.clock_offset_secs,
+            Command::Sandbox(a) => a.flags.clock_offset_secs,
             _ => panic!("sandbox expected"),
         })
     };
@@ -240,4 +240,32 @@ fn generate_writes_the_client_crate_with_the_shared_generator() {
     };
     let err = bcss_cli::generate::run(&missing).unwrap_err();
     assert!(err.to_string().contains("no-such-contract.yaml"), "{err}");
+}
+
+#[test]
+fn bcss_sandbox_takes_the_flags_of_bcss_sandbox_the_binary_with_one_mapping() {
+    let cli = Cli::try_parse_from([
+        "bcss",
+        "sandbox",
+        "--dir",
+        "d",
+        "--token-lifetime",
+        "90",
+        "--scope",
+        "scope:a",
+        "--contract",
+        "specs/socialStatus",
+    ])
+    .unwrap();
+    let Command::Sandbox(args) = cli.command else {
+        panic!("sandbox expected")
+    };
+    // `bcss_sandbox::SandboxFlags::config` is the mapping both commands use.
+    let config = args.flags.config();
+    assert_eq!(config.settings.token_lifetime_secs, 90);
+    assert_eq!(config.scopes, ["scope:a"]);
+    assert_eq!(
+        config.contracts,
+        [std::path::PathBuf::from("specs/socialStatus")]
+    );
 }

@@ -1,10 +1,8 @@
 //! `bcss-sandbox`: runs the sandbox until SIGTERM or Ctrl-C, after writing its CA, client
 //! credentials, endpoints and a ready-to-use bcss.toml into a directory.
 
-use bcss_sandbox::{MAX_CLOCK_OFFSET_SECS, Ports, Sandbox, SandboxConfig};
+use bcss_sandbox::{Sandbox, SandboxFlags};
 use clap::Parser;
-use std::net::IpAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -19,46 +17,8 @@ use std::process::ExitCode;
                   The admin API (plain HTTP) scripts faults, routes, health and settings; GET /log shows requests."
 )]
 struct Args {
-    /// Directory to write ca.pem, client.pem, client.key, client.p12(+.password), bcss.toml, endpoints.json.
-    #[arg(long)]
-    dir: PathBuf,
-    /// Address all listeners bind to.
-    #[arg(long, default_value = "127.0.0.1")]
-    bind: IpAddr,
-    /// Port of the authorization server (0 = any free port).
-    #[arg(long, default_value_t = 0)]
-    auth_port: u16,
-    /// Port of the gateway that requires a client certificate.
-    #[arg(long, default_value_t = 0)]
-    gateway_mtls_port: u16,
-    /// Port of the gateway without client certificates.
-    #[arg(long, default_value_t = 0)]
-    gateway_port: u16,
-    /// Port of the admin API (plain HTTP).
-    #[arg(long, default_value_t = 0)]
-    admin_port: u16,
-    /// OAuth client id registered with the minted client certificate.
-    #[arg(long)]
-    client_id: Option<String>,
-    /// Scope granted to the client (repeatable; default: the demo API's scopes).
-    #[arg(long = "scope")]
-    scopes: Vec<String>,
-    /// Lifetime (expires_in) of issued access tokens, in seconds.
-    #[arg(long)]
-    token_lifetime: Option<u64>,
-    /// Offset of the sandbox clock against real time, in seconds (negative: behind). Time
-    /// claims, issued tokens and every response's Date header follow the sandbox clock.
-    #[arg(
-        long,
-        default_value_t = 0,
-        allow_negative_numbers = true,
-        value_parser = clap::value_parser!(i64).range(-MAX_CLOCK_OFFSET_SECS..=MAX_CLOCK_OFFSET_SECS)
-    )]
-    clock_offset_secs: i64,
-    /// API contract to serve (openapi.yaml, its folder or the zip; repeatable). Its scopes are
-    /// granted to the client.
-    #[arg(long = "contract", value_name = "PATH")]
-    contracts: Vec<PathBuf>,
+    #[command(flatten)]
+    flags: SandboxFlags,
 }
 
 #[tokio::main]
@@ -72,27 +32,8 @@ async fn main() -> ExitCode {
         .init();
     let args = Args::parse();
 
-    let mut config = SandboxConfig {
-        bind: args.bind,
-        ports: Ports {
-            auth: args.auth_port,
-            gateway_mtls: args.gateway_mtls_port,
-            gateway_tls: args.gateway_port,
-            admin: args.admin_port,
-        },
-        ..SandboxConfig::default()
-    };
-    if let Some(client_id) = args.client_id {
-        config.client_id = client_id;
-    }
-    if !args.scopes.is_empty() {
-        config.scopes = args.scopes;
-    }
-    if let Some(lifetime) = args.token_lifetime {
-        config.settings.token_lifetime_secs = lifetime;
-    }
-    config.settings.clock_offset_secs = args.clock_offset_secs;
-    config.contracts = args.contracts;
+    let args = args.flags;
+    let config = args.config();
 
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
