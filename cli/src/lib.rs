@@ -91,7 +91,15 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
             }
             (_, Some(operation)) if !a.list => {
                 let output = call::send::run(&a, operation).await?;
-                write!(stdout, "{}", output.text)?;
+                let colour = a.format == OutputFormat::Text
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none();
+                let text = if colour {
+                    call::send::coloured(&output.text)
+                } else {
+                    output.text
+                };
+                write!(stdout, "{text}")?;
                 Ok(output.exit)
             }
             (Some(spec), _) => {

@@ -119,6 +119,22 @@ async fn all_pages(request: RequestBuilder, format: OutputFormat) -> Result<Call
     Ok(CallOutput { text, exit: 0 })
 }
 
+/// The status line coloured by class, for a terminal (the caller decides: never in pipes, JSON,
+/// or with `NO_COLOR` set).
+pub fn coloured(text: &str) -> String {
+    let Some(rest) = text.strip_prefix("HTTP ") else {
+        return text.to_owned();
+    };
+    let colour = match rest.as_bytes().first() {
+        Some(b'2') => "32",
+        Some(b'3') => "36",
+        Some(b'4') => "33",
+        _ => "31",
+    };
+    let (line, others) = text.split_once('\n').unwrap_or((text, ""));
+    format!("\x1b[1;{colour}m{line}\x1b[0m\n{others}")
+}
+
 fn find<'a>(api: &'a Api, name: &str) -> Result<&'a Operation, CliError> {
     api.operations
         .iter()
@@ -501,4 +517,17 @@ fn render_response(
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_status_line_is_coloured_by_its_class() {
+        assert_eq!(
+            super::coloured("HTTP 200 OK (x)\n{}\n"),
+            "\x1b[1;32mHTTP 200 OK (x)\x1b[0m\n{}\n"
+        );
+        assert!(super::coloured("HTTP 503 Service Unavailable\n").starts_with("\x1b[1;31m"));
+        assert_eq!(super::coloured("2 page(s)\n"), "2 page(s)\n");
+    }
 }
