@@ -145,8 +145,9 @@ impl RequestBuilder {
                         return Err(error);
                     }
                     let reason = format!("{:?}", transport.kind);
-                    spent += self.pay_for_retry(cause, error)?;
-                    self.retry_after_wait(attempt, delay, &reason).await;
+                    spent += self.pay_for_retry(cause, || error)?;
+                    self.retry_after_wait(attempt, delay, "transport", &reason)
+                        .await;
                     waited += delay;
                     continue;
                 }
@@ -202,8 +203,9 @@ impl RequestBuilder {
                 && self.retry_allowed(policy, attempt, waited, delay)
             {
                 let reason = format!("status {}", status.as_u16());
-                spent += self.pay_for_retry(RetryCause::Other, response.into_error())?;
-                self.retry_after_wait(attempt, delay, &reason).await;
+                spent += self.pay_for_retry(RetryCause::Other, || response.into_error())?;
+                self.retry_after_wait(attempt, delay, "status", &reason)
+                    .await;
                 waited += delay;
                 continue;
             }
@@ -242,8 +244,9 @@ impl RequestBuilder {
             && waited + delay <= policy.retry.max_wait
     }
 
-    /// Takes a retry's cost from the client's budget, or returns `last` as a budget error.
-    fn pay_for_retry(&self, cause: RetryCause, last: Error) -> Result<u32, Error> {
+    /// Takes a retry's cost from the client's budget, or fails with `last()` (built only then:
+    /// a granted retry drops the failure unread).
+    fn pay_for_retry(&self, cause: RetryCause, last: impl FnOnce() -> Error) -> Result<u32, Error> {
         let budget = &self.client.inner().budget;
         match budget.acquire(cause) {
             Some(cost) => Ok(cost),
@@ -252,26 +255,26 @@ impl RequestBuilder {
                     "retry budget exhausted: this client's recent calls have failed too often; failing at once instead of retrying"
                 );
                 observe::metrics::budget_exhausted(self.operation);
-                Err(ErrorKind::RetryBudgetExhausted(last).into())
+                Err(ErrorKind::RetryBudgetExhausted(last()).into())
             }
         }
     }
 
-    async fn retry_after_wait(&self, attempt: u32, delay: Duration, reason: &str) {
+    /// `kind` (`status` or `transport`) labels the metric; `reason` says which, for the log.
+    async fn retry_after_wait(
+        &self,
+        attempt: u32,
+        delay: Duration,
+        kind: &'static str,
+        reason: &str,
+    ) {
         tracing::info!(
             attempt,
             delay_ms = delay.as_millis() as u64,
             reason,
             "retrying"
         );
-        observe::metrics::retry(
-            self.operation,
-            if reason.starts_with("status") {
-                "status"
-            } else {
-                "transport"
-            },
-        );
+        observe::metrics::retry(self.operation, kind);
         tokio::time::sleep(delay).await;
     }
 

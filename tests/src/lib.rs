@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use bcss_runtime::config::{IdentitySource, PasswordSource};
 use bcss_runtime::{BcssClient, Channel, Config, Environment, SecretString, TraceInfo};
-use bcss_sandbox::{ClientCredentials, Listener, LogEntry, Sandbox, SandboxConfig};
+use bcss_sandbox::{
+    ClientCredentials, Fault, FaultRule, FaultTarget, Listener, LogEntry, Sandbox, SandboxConfig,
+};
 
 /// A running sandbox and the folder it wrote (`bcss.toml`, certificates, keys).
 pub struct Harness {
@@ -102,6 +104,20 @@ impl Harness {
             .into_iter()
             .filter(|e| e.listener == Listener::Auth && e.path.starts_with("/REST/oauth/v5/token"))
             .collect()
+    }
+
+    /// The next gateway request under `path_prefix` answers 503 `serviceUnavailable` with
+    /// `Retry-After: 0`: one retry, at once.
+    pub fn unavailable_once(&self, path_prefix: &str) {
+        self.sandbox.push_fault(
+            FaultRule::once(
+                FaultTarget::Gateway,
+                Fault::ServiceUnavailable {
+                    retry_after_secs: 0,
+                },
+            )
+            .path_prefix(path_prefix),
+        );
     }
 
     /// Gateway requests in the log (both listeners).

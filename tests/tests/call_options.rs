@@ -111,15 +111,7 @@ async fn the_configured_total_timeout_applies_when_the_call_sets_none() {
 #[tokio::test]
 async fn a_get_marked_not_idempotent_is_not_retried() {
     let h = Harness::start().await;
-    h.sandbox.push_fault(
-        FaultRule::once(
-            FaultTarget::Gateway,
-            Fault::ServiceUnavailable {
-                retry_after_secs: 0,
-            },
-        )
-        .path_prefix("/demo/"),
-    );
+    h.unavailable_once("/demo/");
     let error = h
         .client()
         .get(PERSON)
@@ -134,15 +126,7 @@ async fn a_get_marked_not_idempotent_is_not_retried() {
 #[tokio::test]
 async fn a_post_marked_idempotent_is_retried() {
     let h = Harness::start().await;
-    h.sandbox.push_fault(
-        FaultRule::once(
-            FaultTarget::Gateway,
-            Fault::ServiceUnavailable {
-                retry_after_secs: 0,
-            },
-        )
-        .path_prefix("/demo/"),
-    );
+    h.unavailable_once("/demo/");
     let response = h
         .client()
         .post("/demo/v1/persons/query")

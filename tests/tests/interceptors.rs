@@ -11,7 +11,7 @@ use bcss_e2e::Harness;
 use bcss_runtime::exports::http::{HeaderMap, HeaderName, HeaderValue};
 use bcss_runtime::interceptor::{Answer, CallInfo, Interceptor, InterceptorError};
 use bcss_runtime::{CallOptions, ErrorKind, RetryPolicy};
-use bcss_sandbox::{Fault, FaultRule, FaultTarget, SandboxConfig};
+use bcss_sandbox::SandboxConfig;
 use bcss_social_status::types::{PersonsQuery, SsinReference};
 
 const CONSULT: &str = "scope:cbss:api:socialStatus:consult";
@@ -29,17 +29,12 @@ async fn serving_social_status() -> Harness {
 
 const REFERENCE: &str = "pZ3mK8sQ1vN0bT7yL2wR4e";
 
-/// The next call to the API answers 503 once.
-fn one_unavailable(h: &Harness) {
-    h.sandbox.push_fault(
-        FaultRule::once(
-            FaultTarget::Gateway,
-            Fault::ServiceUnavailable {
-                retry_after_secs: 0,
-            },
-        )
-        .path_prefix("/socialStatus/"),
-    );
+/// A socialStatus client whose runtime runs `interceptor`.
+fn with_interceptor(h: &Harness, interceptor: impl Interceptor) -> bcss_social_status::Client {
+    let runtime = bcss_runtime::BcssClient::new(&h.config())
+        .unwrap()
+        .with_interceptor(interceptor);
+    bcss_social_status::Client::from_runtime(runtime)
 }
 
 /// One line of a partner's audit trail.
@@ -93,11 +88,8 @@ impl Interceptor for Refuses {
 async fn an_audit_trail_records_every_attempt_with_its_legal_context() {
     let h = serving_social_status().await;
     let trail = AuditTrail::default();
-    let runtime = bcss_runtime::BcssClient::new(&h.config())
-        .unwrap()
-        .with_interceptor(trail.clone());
-    let client = bcss_social_status::Client::from_runtime(runtime);
-    one_unavailable(&h);
+    let client = with_interceptor(&h, trail.clone());
+    h.unavailable_once("/socialStatus/");
     let reference = SsinReference::new(REFERENCE).unwrap();
     let history = client
         .get_status_history(&reference)
@@ -135,10 +127,7 @@ async fn an_audit_trail_records_every_attempt_with_its_legal_context() {
 async fn the_annex_default_legal_context_of_a_body_is_what_the_hook_sees() {
     let h = serving_social_status().await;
     let trail = AuditTrail::default();
-    let runtime = bcss_runtime::BcssClient::new(&h.config())
-        .unwrap()
-        .with_interceptor(trail.clone());
-    let client = bcss_social_status::Client::from_runtime(runtime);
+    let client = with_interceptor(&h, trail.clone());
     let query: PersonsQuery = serde_json::from_value(serde_json::json!({
         "ssins": ["85073003328"], "legalContext": "FAMILY_ALLOWANCES:ENTITLEMENT"
     }))
@@ -156,10 +145,7 @@ async fn the_annex_default_legal_context_of_a_body_is_what_the_hook_sees() {
 #[tokio::test]
 async fn a_hook_that_refuses_stops_the_call_before_anything_is_sent() {
     let h = serving_social_status().await;
-    let runtime = bcss_runtime::BcssClient::new(&h.config())
-        .unwrap()
-        .with_interceptor(Refuses);
-    let client = bcss_social_status::Client::from_runtime(runtime);
+    let client = with_interceptor(&h, Refuses);
     let reference = SsinReference::new(REFERENCE).unwrap();
     let error = client
         .get_status_history(&reference)
@@ -180,7 +166,7 @@ async fn a_hook_that_refuses_stops_the_call_before_anything_is_sent() {
 async fn a_generated_builder_forwards_per_call_options() {
     let h = serving_social_status().await;
     let client = bcss_social_status::Client::new(&h.config()).unwrap();
-    one_unavailable(&h);
+    h.unavailable_once("/socialStatus/");
     let reference = SsinReference::new(REFERENCE).unwrap();
     let options = CallOptions::new()
         .retry(RetryPolicy::none())

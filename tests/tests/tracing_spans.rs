@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use bcss_e2e::capture::{Capture, SpanRecord};
 use bcss_e2e::{Harness, search_then_read_history};
 use bcss_runtime::RetryPolicy;
-use bcss_sandbox::{Fault, FaultRule, FaultTarget, SandboxConfig};
+use bcss_sandbox::SandboxConfig;
 
 fn spec(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,15 +27,7 @@ async fn each_generated_call_has_one_span_with_its_operation_template_and_outcom
     let _guard = capture.install();
     let h = Harness::start_with(SandboxConfig::default()).await;
     h.sandbox.serve_contract(&spec("socialStatus")).unwrap();
-    h.sandbox.push_fault(
-        FaultRule::once(
-            FaultTarget::Gateway,
-            Fault::ServiceUnavailable {
-                retry_after_secs: 0,
-            },
-        )
-        .path_prefix("/socialStatus/"),
-    );
+    h.unavailable_once("/socialStatus/");
     let client = bcss_social_status::Client::new(&h.config()).unwrap();
     let (page, reference, history) = search_then_read_history(&client, "85073003328").await;
 

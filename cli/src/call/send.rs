@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use bcss_codegen::annex::Annex;
-use bcss_codegen::ir::{Api, Body, BodyKind, Operation, Param, ParamIn, RuntimeType, Ty, TypeKind};
+use bcss_codegen::ir::{Api, Body, BodyKind, Operation, Param, ParamIn, Ty, TypeKind};
 use bcss_runtime::exports::http::Method;
 use bcss_runtime::params::ParamStyle;
 use bcss_runtime::{BcssClient, RequestBuilder};
@@ -189,7 +189,11 @@ fn build(
     for p in &op.params {
         let given = values.get(&p.name).or_else(|| values.get(&p.rust));
         let text = if p.legal_context {
-            legal_context(p, given.or(args.legal_context.as_ref()), annex)?
+            annex_legal_context(
+                given.or(args.legal_context.as_ref()).cloned(),
+                annex,
+                p.required,
+            )?
         } else {
             given.cloned()
         };
@@ -205,8 +209,8 @@ fn build(
             }
             continue;
         };
-        let value = typed(&p.ty, api, &text)
-            .map_err(|m| refused(format!("parameter `{}` = `{text}`: {m}", p.name)))?;
+        let value =
+            typed(&p.ty, api, &text, &format!("parameter `{}`", p.name)).map_err(refused)?;
         let style = style(p);
         request = match p.location {
             ParamIn::Path => request.path_param_styled(&p.name, &value, style, p.explode),
@@ -263,17 +267,8 @@ fn json_body(
             .get(field)
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .or_else(|| legal_context.cloned())
-            .or_else(|| annex.and_then(|a| a.default_legal_context.clone()));
-        let allowed: Vec<&str> = annex
-            .map(|a| a.legal_contexts.iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        bcss_runtime::check_legal_context(given.as_deref(), &allowed, true).map_err(|e| {
-            CliError::Argument {
-                argument: "--legal-context",
-                message: e.to_string(),
-            }
-        })?;
+            .or_else(|| legal_context.cloned());
+        let given = annex_legal_context(given, annex, true)?;
         if let Some(given) = given {
             object.insert(field.clone(), Value::String(given));
         }
@@ -296,19 +291,17 @@ fn json_body(
 }
 
 /// The LegalContext: the one given, else the annex's default; refused when the annex does not
-/// allow it.
-fn legal_context(
-    p: &Param,
-    given: Option<&String>,
+/// allow it (or when `required` and there is none).
+fn annex_legal_context(
+    given: Option<String>,
     annex: Option<&Annex>,
+    required: bool,
 ) -> Result<Option<String>, CliError> {
-    let value = given
-        .cloned()
-        .or_else(|| annex.and_then(|a| a.default_legal_context.clone()));
+    let value = given.or_else(|| annex.and_then(|a| a.default_legal_context.clone()));
     let allowed: Vec<&str> = annex
         .map(|a| a.legal_contexts.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    bcss_runtime::check_legal_context(value.as_deref(), &allowed, p.required).map_err(|e| {
+    bcss_runtime::check_legal_context(value.as_deref(), &allowed, required).map_err(|e| {
         CliError::Argument {
             argument: "--legal-context",
             message: e.to_string(),
@@ -317,63 +310,35 @@ fn legal_context(
     Ok(value)
 }
 
-/// The value as the contract types it, or why it does not fit.
-fn typed(ty: &Ty, api: &Api, text: &str) -> Result<Value, String> {
-    let number = |t: &str| {
-        t.parse::<serde_json::Number>()
-            .map(Value::Number)
-            .map_err(|_| "not a number".to_owned())
-    };
+/// The value as the contract types it: the text read as the JSON the type expects, then the
+/// same checks as a body's (types, formats, enums, patterns, SSIN check digits). The issues
+/// start with `name`.
+fn typed(ty: &Ty, api: &Api, text: &str, name: &str) -> Result<Value, String> {
+    let value = from_text(ty, api, text);
+    let issues = super::body::issues(&value, ty, api, false, name);
+    if issues.is_empty() {
+        Ok(value)
+    } else {
+        Err(issues.join("; "))
+    }
+}
+
+/// The JSON a command-line text stands for under `ty`: numbers and booleans where the type wants
+/// one (left as text when they do not read, for the check to name), arrays split at commas.
+fn from_text(ty: &Ty, api: &Api, text: &str) -> Value {
+    let as_json = || serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into()));
     match ty {
-        Ty::I32 | Ty::I64 => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| "not an integer".into()),
-        Ty::F64 => number(text),
-        Ty::Bool => match text {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err("true or false".into()),
+        Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => as_json(),
+        Ty::Vec(item) => Value::Array(text.split(',').map(|t| from_text(item, api, t)).collect()),
+        Ty::Nullable(inner) => from_text(inner, api, text),
+        Ty::Named(id) => match &api.types.defs[*id].kind {
+            TypeKind::Consts { base, .. }
+            | TypeKind::Newtype { base, .. }
+            | TypeKind::Alias(base) => from_text(base, api, text),
+            TypeKind::Enum { .. } => Value::String(text.into()),
+            _ => as_json(),
         },
-        Ty::Date => bcss_runtime::exports::chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(|_| Value::String(text.into()))
-            .map_err(|_| "a date is written YYYY-MM-DD".into()),
-        Ty::DateTime => bcss_runtime::exports::chrono::DateTime::parse_from_rfc3339(text)
-            .map(|_| Value::String(text.into()))
-            .map_err(|_| "a date-time is written as RFC 3339 (2026-12-02T10:00:00+01:00)".into()),
-        Ty::Uuid => bcss_runtime::exports::uuid::Uuid::parse_str(text)
-            .map(|_| Value::String(text.into()))
-            .map_err(|_| "not a UUID".into()),
-        Ty::Vec(item) => text
-            .split(',')
-            .map(|t| typed(item, api, t))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
-        Ty::Nullable(inner) => typed(inner, api, text),
-        Ty::Named(id) => {
-            let value = match &api.types.defs[*id].kind {
-                TypeKind::Consts { base, .. } | TypeKind::Newtype { base, .. } => {
-                    typed(base, api, text)?
-                }
-                TypeKind::Alias(inner) => return typed(inner, api, text),
-                TypeKind::Enum { .. } => Value::String(text.into()),
-                _ => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())),
-            };
-            // Enum values, patterns and lengths: the same checks as a body's.
-            let issues = super::body::issues(&value, ty, api, false, "value");
-            match issues.is_empty() {
-                true => Ok(value),
-                false => Err(issues.join("; ")),
-            }
-        }
-        Ty::Runtime(RuntimeType::Ssin) => {
-            // The runtime's Ssin checks length and check digits when it reads one.
-            let value = Value::String(text.into());
-            serde_json::from_value::<bcss_runtime::types::Ssin>(value.clone())
-                .map(|_| value)
-                .map_err(|e| e.to_string())
-        }
-        _ => Ok(Value::String(text.into())),
+        _ => Value::String(text.into()),
     }
 }
 

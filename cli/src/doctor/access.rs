@@ -18,21 +18,19 @@ pub struct Access {
     pub clock_offset_secs: Option<f64>,
 }
 
-/// Runs step 4.
-pub async fn run(config: &Config, scopes: &[String], annex: Option<&Annex>) -> Access {
-    let (report, client, clock_offset_secs) = token_step(config, scopes, annex).await;
-    Access {
-        report,
-        client,
-        clock_offset_secs,
+impl Access {
+    /// A step that ended without a token (or did not run).
+    pub fn without_client(report: StepReport, clock_offset_secs: Option<f64>) -> Self {
+        Self {
+            report,
+            client: None,
+            clock_offset_secs,
+        }
     }
 }
 
-async fn token_step(
-    config: &Config,
-    scopes: &[String],
-    annex: Option<&Annex>,
-) -> (StepReport, Option<BcssClient>, Option<f64>) {
+/// Runs step 4.
+pub async fn run(config: &Config, scopes: &[String], annex: Option<&Annex>) -> Access {
     let mut step = StepBuilder::new(StepId::AccessManagement);
     let client_id = match config.client_id() {
         Ok(id) => id.to_owned(),
@@ -42,7 +40,7 @@ async fn token_step(
                 "add the client-id Smals registered to [client_id] {} in {}",
                 config.environment, config.origin
             ));
-            return (step.finish("no client-id is configured"), None, None);
+            return Access::without_client(step.finish("no client-id is configured"), None);
         }
     };
     step.check("client-id", Verdict::Pass, format!("`{client_id}`"));
@@ -51,7 +49,7 @@ async fn token_step(
         Err(e) => {
             step.check("client set-up", Verdict::Fail, e.to_string());
             step.remedy("fix the configuration key named above");
-            return (step.finish("the client cannot be built"), None, None);
+            return Access::without_client(step.finish("the client cannot be built"), None);
         }
     };
     let requested = if scopes.is_empty() {
@@ -67,9 +65,8 @@ async fn token_step(
         Ok(token) => token,
         Err(e) => {
             refusal(&mut step, &e, &requested, &client_id);
-            return (
+            return Access::without_client(
                 step.finish("no token: the token request was refused or failed"),
-                None,
                 offset,
             );
         }
@@ -100,7 +97,11 @@ async fn token_step(
         Verdict::Fail => "a token is obtained, but without every scope the annex lists".to_owned(),
         _ => format!("a token is obtained for `{client_id}`"),
     };
-    (step.finish(summary), Some(client), offset)
+    Access {
+        report: step.finish(summary),
+        client: Some(client),
+        clock_offset_secs: offset,
+    }
 }
 
 /// The clock check: client assertions are dated, and a server that disagrees with this

@@ -107,11 +107,10 @@ pub async fn run(options: &DoctorOptions, progress: &mut dyn Progress) -> Result
         client,
         clock_offset_secs,
     } = match blocked_by(StepId::AccessManagement, &steps, &certs) {
-        Some(cause) => access::Access {
-            report: StepReport::skipped(StepId::AccessManagement, cause),
-            client: None,
-            clock_offset_secs: None,
-        },
+        Some(cause) => access::Access::without_client(
+            StepReport::skipped(StepId::AccessManagement, cause),
+            None,
+        ),
         None => access::run(&config, &options.scopes, annex.as_ref()).await,
     };
     progress.finished(&access);
