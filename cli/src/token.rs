@@ -50,13 +50,17 @@ pub async fn run(args: &TokenArgs) -> Result<TokenReport, CliError> {
     } else {
         ScopeSet::new(args.scopes.iter().cloned())
     };
-    let token = client
-        .tokens()
+    let tokens = client.tokens().ok_or_else(|| {
+        bcss_runtime::Error::from(bcss_runtime::TokenError::Aborted(
+            "this client obtains no token (in memory)".into(),
+        ))
+    })?;
+    let token = tokens
         .token_for(&scopes)
         .await
         .map_err(bcss_runtime::Error::from)?;
     Ok(TokenReport {
-        client_id: client.tokens().client_id().to_owned(),
+        client_id: tokens.client_id().to_owned(),
         environment: config.environment.to_string(),
         token_endpoint: client.endpoints().token_endpoint.to_string(),
         scopes: token.scopes().to_vec(),

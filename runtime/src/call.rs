@@ -20,7 +20,7 @@ use crate::problem::ProblemType;
 use crate::response::{RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo};
 use crate::retry::retry_after;
 use crate::token::AccessToken;
-use crate::transport::{TransportError, TransportErrorKind};
+use crate::transport::{TransportError, TransportErrorKind, TransportRequest};
 
 const ACCEPT_JSON: &str = "application/json, application/problem+json";
 
@@ -84,12 +84,12 @@ impl RequestBuilder {
         let policy = self.policy();
         let url = self.client.url(&self.path, &self.query)?;
         let trace_id = uuid::Uuid::new_v4().to_string();
-        let request = self.build(&url, &trace_id, None, &policy)?;
+        let request = self.build(&url, &trace_id, None, &policy, 1)?;
         Ok(RequestPreview {
-            method: request.method().clone(),
-            url: request.url().clone(),
-            headers: request.headers().clone(),
-            body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+            body: request.body,
             authenticated: self.authenticated,
         })
     }
@@ -105,31 +105,27 @@ impl RequestBuilder {
             attempt += 1;
             count.store(attempt, Ordering::Relaxed);
             let token = if self.authenticated {
-                Some(inner.tokens.token_for(&policy.scopes).await?)
+                inner.tokens.token_for(&policy.scopes).await?
             } else {
                 None
             };
             let trace_id = uuid::Uuid::new_v4().to_string();
             let info = self.info(attempt, &trace_id);
-            let mut request = self.build(&url, &trace_id, token.as_ref(), policy)?;
+            let mut request = self.build(&url, &trace_id, token.as_ref(), policy, attempt)?;
             for interceptor in &inner.interceptors {
                 interceptor
-                    .before_send(&info, request.headers_mut())
+                    .before_send(&info, &mut request.headers)
                     .map_err(|e| ErrorKind::Interceptor(e.to_string()))?;
             }
-            observe::metrics::inject_traceparent(&tracing::Span::current(), request.headers_mut());
-            let outcome = async {
-                let mut r = inner.http.execute(request).await?;
-                let status = r.status();
-                let headers = std::mem::take(r.headers_mut());
-                r.bytes().await.map(|b| (status, headers, b))
-            }
-            .await;
+            observe::metrics::inject_traceparent(&tracing::Span::current(), &mut request.headers);
+            let outcome = inner.transport.send(request).await;
             let received = SystemTime::now();
             let (status, headers, body) = match outcome {
-                Ok(parts) => parts,
-                Err(e) => {
-                    let error: Error = self.transport_error(e).into();
+                Ok(answer) => (answer.status, answer.headers, answer.body),
+                Err(mut transport) => {
+                    // Never the filled URL (an SSIN in a path or query): the template.
+                    transport.url = self.safe_url();
+                    let error: Error = transport.into();
                     for interceptor in &inner.interceptors {
                         interceptor.after_answer(&info, &Answer::Failed(&error));
                     }
@@ -152,7 +148,9 @@ impl RequestBuilder {
                     continue;
                 }
             };
-            inner.tokens.observe_clock(&headers, received);
+            if let Some(provider) = inner.tokens.provider() {
+                provider.observe_clock(&headers, received);
+            }
             let trace = TraceInfo {
                 response: header_string(&headers, TRACE_ID),
                 related: header_string(&headers, RELATED_TRACE_ID),
@@ -180,10 +178,14 @@ impl RequestBuilder {
                 body,
                 trace,
                 attempts: attempt,
-                granted_scopes: token
-                    .as_ref()
-                    .map(AccessToken::shared_scopes)
-                    .unwrap_or_else(|| std::sync::Arc::new([])),
+                granted_scopes: match &token {
+                    Some(token) => token.shared_scopes(),
+                    // In memory: the scopes asked for are granted.
+                    None if self.authenticated && !self.client.uses_network() => {
+                        policy.scopes.as_slice().into()
+                    }
+                    None => std::sync::Arc::new([]),
+                },
             };
             if let Some(token) = &token
                 && !token_retried
@@ -194,7 +196,9 @@ impl RequestBuilder {
                 // request was refused before it was processed. Not paid from the budget: the
                 // service is not failing.
                 tracing::info!("the gateway refused the access token: fetching a new one");
-                inner.tokens.invalidate(token);
+                if let Some(provider) = inner.tokens.provider() {
+                    provider.invalidate(token);
+                }
                 token_retried = true;
                 attempt -= 1;
                 continue;
@@ -304,14 +308,6 @@ impl RequestBuilder {
         }
     }
 
-    /// A transport error naming the gateway and the path template, never the filled path.
-    fn transport_error(&self, error: reqwest::Error) -> TransportError {
-        let inner = self.client.inner();
-        let mut transport = TransportError::from_reqwest(error, inner.client_certificate_sent);
-        transport.url = self.safe_url();
-        transport
-    }
-
     fn total_timeout(&self, limit: Duration, attempts: &AtomicU32) -> Error {
         let attempts = attempts.load(Ordering::Relaxed);
         TransportError {
@@ -343,7 +339,8 @@ impl RequestBuilder {
         trace_id: &str,
         token: Option<&AccessToken>,
         policy: &CallPolicy,
-    ) -> Result<reqwest::Request, Error> {
+        attempt: u32,
+    ) -> Result<TransportRequest, Error> {
         let inner = self.client.inner();
         let mut headers = self.headers.clone();
         headers
@@ -363,14 +360,26 @@ impl RequestBuilder {
         if let Some(token) = token {
             headers.insert(AUTHORIZATION, token.authorization().clone());
         }
-        let mut request = reqwest::Request::new(self.method.clone(), url.clone());
-        if let Some((bytes, content_type)) = &self.body {
+        if let Some((_, content_type)) = &self.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
-            *request.body_mut() = Some(bytes.clone().into());
         }
-        *request.headers_mut() = headers;
-        *request.timeout_mut() = Some(policy.attempt_timeout);
-        Ok(request)
+        Ok(TransportRequest {
+            method: self.method.clone(),
+            url: url.clone(),
+            headers,
+            body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
+            timeout: policy.attempt_timeout,
+            operation: self.operation,
+            path_template: self.template.clone(),
+            path: self.path.clone(),
+            legal_context: self.legal_context.clone(),
+            attempt,
+            scopes: if self.authenticated {
+                policy.scopes.as_slice().to_vec()
+            } else {
+                Vec::new()
+            },
+        })
     }
 }
 

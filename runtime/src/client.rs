@@ -16,7 +16,8 @@ use crate::health::Health;
 use crate::interceptor::Interceptor;
 use crate::options::{CallOptions, ClientDefaults};
 use crate::retry::RetryPolicy;
-use crate::token::{ProviderSetup, ScopeSet, TokenProvider};
+use crate::token::{AccessToken, ProviderSetup, ScopeSet, TokenError, TokenProvider};
+use crate::transport::{NetworkTransport, Transport};
 
 /// A client of the BCSS REST gateway for one environment and channel. Cheap to clone.
 #[derive(Clone)]
@@ -28,8 +29,8 @@ pub struct BcssClient {
 /// connection pool, the token cache, the retry budget.
 #[derive(Clone)]
 pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) tokens: TokenProvider,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) tokens: Tokens,
     pub(crate) endpoints: Endpoints,
     pub(crate) defaults: ClientDefaults,
     pub(crate) budget: Arc<RetryBudget>,
@@ -47,7 +48,7 @@ impl std::fmt::Debug for BcssClient {
             .field("channel", &self.inner.channel)
             .field("gateway", &self.inner.endpoints.gateway.as_str())
             .field("mutual_tls", &self.inner.client_certificate_sent)
-            .field("tokens", &self.inner.tokens)
+            .field("tokens", &self.inner.tokens.provider())
             .field("interceptors", &self.inner.interceptors.len())
             .finish()
     }
@@ -70,17 +71,55 @@ impl BcssClient {
         } else {
             crate::tls::http_client(config, &roots, token_mtls.then_some(&identity))?
         };
-        let endpoints = config.endpoints();
-        let tokens = TokenProvider::new(ProviderSetup {
+        let tokens = Tokens::OAuth(TokenProvider::new(ProviderSetup {
             http: token_http,
             client_id,
             identity,
             options: config.token.clone(),
-            endpoints: endpoints.clone(),
+            endpoints: config.endpoints(),
             environment: config.environment,
             channel: config.channel,
             client_certificate_sent: token_mtls,
+        }));
+        let transport = Arc::new(NetworkTransport {
+            http,
+            client_certificate_sent: mtls,
         });
+        Self::assemble(config, transport, tokens, mtls)
+    }
+
+    /// A client whose every request goes to `transport` instead of the network, with the
+    /// environment, timeouts, retry policy, retry budget and scopes of `config` (its identity
+    /// and client-id are not read). No token is obtained: requests carry no `Authorization`,
+    /// and the scopes a call would ask for are in [`crate::transport::TransportRequest::scopes`]
+    /// and granted as asked. Everything else is the production code: this is how tests run a
+    /// partner's logic on in-memory fakes or a replayed recording ([`crate::testing`]).
+    pub fn with_transport(config: &Config, transport: impl Transport) -> Result<Self, Error> {
+        Self::assemble(config, Arc::new(transport), Tokens::InMemory, false)
+    }
+
+    /// The same client (its token cache, retry budget and interceptors) sending through
+    /// `wrap(current transport)`: a recorder, a proxy of the partner's.
+    pub fn map_transport<T: Transport>(self, wrap: impl FnOnce(Arc<dyn Transport>) -> T) -> Self {
+        let mut inner = (*self.inner).clone();
+        inner.transport = Arc::new(wrap(inner.transport));
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Whether requests go to the network (`false` for [`BcssClient::with_transport`]).
+    pub fn uses_network(&self) -> bool {
+        matches!(self.inner.tokens, Tokens::OAuth(_))
+    }
+
+    fn assemble(
+        config: &Config,
+        transport: Arc<dyn Transport>,
+        tokens: Tokens,
+        mtls: bool,
+    ) -> Result<Self, Error> {
+        let endpoints = config.endpoints();
         let accept_language = match &config.accept_language {
             Some(v) => Some(
                 HeaderValue::from_str(v).map_err(|_| crate::config::ConfigError {
@@ -93,7 +132,7 @@ impl BcssClient {
         };
         Ok(Self {
             inner: Arc::new(ClientInner {
-                http,
+                transport,
                 tokens,
                 endpoints,
                 defaults: ClientDefaults {
@@ -130,12 +169,13 @@ impl BcssClient {
     /// Server clock minus this machine's clock, in seconds, from the last `Date` header of the
     /// token endpoint or the gateway (none before the first answer).
     pub fn clock_offset_secs(&self) -> Option<f64> {
-        self.inner.tokens.clock_offset_secs()
+        self.inner.tokens.provider()?.clock_offset_secs()
     }
 
-    /// The token provider (shared by every clone of this client).
-    pub fn tokens(&self) -> &TokenProvider {
-        &self.inner.tokens
+    /// The token provider (shared by every clone of this client); none for a client built
+    /// on a transport of its own ([`BcssClient::with_transport`]), which obtains no token.
+    pub fn tokens(&self) -> Option<&TokenProvider> {
+        self.inner.tokens.provider()
     }
 
     /// The endpoints in use.
@@ -231,6 +271,34 @@ impl BcssClient {
             url.set_query(Some(&query.join("&")));
         }
         Ok(url)
+    }
+}
+
+/// Where a client's access tokens come from.
+#[derive(Clone)]
+pub(crate) enum Tokens {
+    /// The Smals OAuth server, with the partner's signed assertion.
+    OAuth(TokenProvider),
+    /// None: an in-memory client's calls carry no token, their scopes granted as asked.
+    InMemory,
+}
+
+impl Tokens {
+    pub(crate) fn provider(&self) -> Option<&TokenProvider> {
+        match self {
+            Self::OAuth(p) => Some(p),
+            Self::InMemory => None,
+        }
+    }
+
+    pub(crate) async fn token_for(
+        &self,
+        scopes: &ScopeSet,
+    ) -> Result<Option<AccessToken>, TokenError> {
+        match self {
+            Self::OAuth(p) => p.token_for(scopes).await.map(Some),
+            Self::InMemory => Ok(None),
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub(crate) async fn discover(
         url: url.to_string(),
         message,
     };
+    crate::transport::count_network_request();
     let response = http
         .get(url.clone())
         .header(http::header::ACCEPT, "application/json")

@@ -42,6 +42,8 @@ pub mod problem;
 mod response;
 pub mod retry;
 mod secret;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tls;
 pub mod token;
 pub mod transport;
@@ -63,7 +65,9 @@ pub use response::{ApiResponse, RELATED_TRACE_ID, Response, TRACE_ID, TraceInfo}
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use token::{AccessToken, ScopeSet, TokenError, TokenProvider};
-pub use transport::{TransportError, TransportErrorKind};
+pub use transport::{
+    Transport, TransportError, TransportErrorKind, TransportRequest, TransportResponse,
+};
 
 /// Crates whose types appear in generated clients, re-exported so that a generated crate needs
 /// no direct dependency on them (and always gets the versions the runtime was built with).

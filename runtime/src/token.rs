@@ -497,6 +497,7 @@ impl TokenProvider {
         }
         let sent_at = Instant::now();
         self.inner.requests.fetch_add(1, Ordering::Relaxed);
+        crate::transport::count_network_request();
         let transport = |e: reqwest::Error| {
             TokenError::Transport(TransportError::from_reqwest(
                 e,

@@ -8,6 +8,13 @@ use std::fmt;
 
 use rustls::{AlertDescription, CertificateError};
 
+mod network;
+mod seam;
+
+pub use network::network_requests_sent;
+pub(crate) use network::{NetworkTransport, count_network_request};
+pub use seam::{Transport, TransportRequest, TransportResponse};
+
 /// What kind of connection failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -32,7 +32,14 @@ fn call_overhead(c: &mut Criterion) {
         let identity = config.identity().unwrap();
         let roots = config.extra_roots().unwrap();
         let plain = bcss_runtime::tls::http_client(&config, &roots, Some(&identity)).unwrap();
-        let token = client.tokens().token().await.unwrap().expose().to_owned();
+        let token = client
+            .tokens()
+            .unwrap()
+            .token()
+            .await
+            .unwrap()
+            .expose()
+            .to_owned();
         (h, client, plain, token)
     });
     let url = format!(
@@ -93,7 +100,7 @@ fn call_overhead(c: &mut Criterion) {
 
     c.bench_function("token_cache_hit", |b| {
         b.to_async(&rt)
-            .iter(|| async { client.tokens().token().await.unwrap() })
+            .iter(|| async { client.tokens().unwrap().token().await.unwrap() })
     });
 
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: a token run there.

@@ -24,7 +24,7 @@ fn slow(millis: u64, times: u32) -> FaultRule {
 async fn a_slow_answer_is_cut_at_the_attempt_timeout_and_retried() {
     let h = Harness::start().await;
     let client = h.client();
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     h.sandbox.push_fault(slow(5_000, 1));
     let started = Instant::now();
     let response = client
@@ -45,7 +45,7 @@ async fn a_slow_answer_is_cut_at_the_attempt_timeout_and_retried() {
 async fn the_total_timeout_ends_the_call_without_a_retry() {
     let h = Harness::start().await;
     let client = h.client();
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     h.sandbox.push_fault(slow(5_000, 0));
     let started = Instant::now();
     let options = CallOptions::new()
@@ -87,7 +87,7 @@ async fn the_configured_total_timeout_applies_when_the_call_sets_none() {
     config.timeouts.total = Some(Duration::from_millis(600));
     config.timeouts.request = Duration::from_secs(20);
     let client = bcss_runtime::BcssClient::new(&config).unwrap();
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     h.sandbox.push_fault(slow(5_000, 0));
     let started = Instant::now();
     let error = client.get(PERSON).send().await.unwrap_err();

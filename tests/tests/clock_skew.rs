@@ -48,6 +48,7 @@ async fn a_clock_minutes_ahead_is_corrected_and_the_call_succeeds() {
     // Later tokens are dated right the first time.
     client
         .tokens()
+        .unwrap()
         .token_for(&bcss_runtime::ScopeSet::new(["scope:cbss:api:demo:update"]))
         .await
         .unwrap();
@@ -78,6 +79,7 @@ async fn the_gateway_date_alone_corrects_the_next_assertion() {
     client.get(PERSON).send().await.unwrap();
     client
         .tokens()
+        .unwrap()
         .token_for(&bcss_runtime::ScopeSet::new(["scope:cbss:api:demo:update"]))
         .await
         .unwrap();
@@ -110,7 +112,7 @@ async fn with_the_correction_off_the_offset_is_measured_but_not_applied() {
     let mut config = h.config();
     config.token.clock_correction = false;
     let client = bcss_runtime::BcssClient::new(&config).unwrap();
-    let error = client.tokens().token().await.unwrap_err();
+    let error = client.tokens().unwrap().token().await.unwrap_err();
     assert_eq!(
         error.oauth_code().map(|c| c.as_str()),
         Some("invalid_client")

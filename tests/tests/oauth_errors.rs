@@ -25,7 +25,7 @@ async fn wrong_key_for_the_registered_certificate_is_invalid_client_with_its_hin
     let other = h.sandbox.mint_client("other:key");
     let source = h.identity_files("other", &other);
     let client = h.client_with(|c| set_identity(c, source)).unwrap();
-    let err = client.tokens().token().await.unwrap_err();
+    let err = client.tokens().unwrap().token().await.unwrap_err();
     let (code, hint, description) = oauth(&err);
     assert_eq!(*code, OAuthErrorCode::InvalidClient);
     let client_id = &h.sandbox.endpoints().client_id;
@@ -50,7 +50,7 @@ async fn wrong_audience_is_invalid_client_naming_the_audience_sent() {
             c.token.audience = Audience::Literal("https://oauth-v5.socialsecurity.be".into())
         })
         .unwrap();
-    let err = client.tokens().token().await.unwrap_err();
+    let err = client.tokens().unwrap().token().await.unwrap_err();
     let (code, hint, description) = oauth(&err);
     assert_eq!(*code, OAuthErrorCode::InvalidClient);
     assert!(
@@ -69,7 +69,7 @@ async fn unknown_client_id_is_invalid_client() {
                 .insert(Environment::Test, "nobody:client:confidential".into());
         })
         .unwrap();
-    let err = client.tokens().token().await.unwrap_err();
+    let err = client.tokens().unwrap().token().await.unwrap_err();
     let (code, hint, _) = oauth(&err);
     assert_eq!(*code, OAuthErrorCode::InvalidClient);
     assert!(hint.contains("nobody:client:confidential"));
@@ -81,7 +81,7 @@ async fn scope_not_granted_is_invalid_scope_naming_the_scopes() {
     let client = h
         .client_with(|c| c.token.scopes = vec!["scope:cbss:api:other:consult".into()])
         .unwrap();
-    let err = client.tokens().token().await.unwrap_err();
+    let err = client.tokens().unwrap().token().await.unwrap_err();
     let (code, hint, _) = oauth(&err);
     assert_eq!(*code, OAuthErrorCode::InvalidScope);
     assert!(hint.contains("scope:cbss:api:other:consult"), "{hint}");

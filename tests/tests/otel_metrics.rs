@@ -119,7 +119,14 @@ async fn calls_retries_budget_and_tokens_are_counted_without_personal_data() {
     let e = h.client().get(PERSON).send().await.unwrap_err();
     assert_eq!(e.status(), None, "{e}");
 
-    let token = client.tokens().token().await.unwrap().expose().to_owned();
+    let token = client
+        .tokens()
+        .unwrap()
+        .token()
+        .await
+        .unwrap()
+        .expose()
+        .to_owned();
     provider.force_flush().unwrap();
     let exported = exporter.get_finished_metrics().unwrap();
     let metrics = exported.last().expect("metrics exported");

@@ -49,7 +49,7 @@ async fn an_outage_costs_at_most_the_budget_in_retries() {
         timeout_retry_cost: 10,
     };
     let client = client(&h, budget);
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     h.sandbox.push_fault(gateway_down());
     let errors = call_all(&client).await;
 

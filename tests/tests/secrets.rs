@@ -141,7 +141,7 @@ async fn calls_leak_no_secret_and_no_ssin() {
         },
     );
     let client = BcssClient::new(&config).unwrap();
-    let token = client.tokens().token().await.unwrap();
+    let token = client.tokens().unwrap().token().await.unwrap();
     let read = client
         .get(&person_path())
         .query("ssin", SSIN_IN_QUERY)
@@ -156,7 +156,7 @@ async fn calls_leak_no_secret_and_no_ssin() {
         .send()
         .await
         .unwrap();
-    let fresh = client.tokens().token().await.unwrap();
+    let fresh = client.tokens().unwrap().token().await.unwrap();
     assert_ne!(fresh.expose(), token.expose(), "the token was refreshed");
 
     // A problem answered for a path with an SSIN.
@@ -174,7 +174,7 @@ async fn calls_leak_no_secret_and_no_ssin() {
     // A second identity, registered, in PEM files; a third, unregistered, refused.
     let second_config = second_identity(&h);
     let second = BcssClient::new(&second_config).unwrap();
-    let second_token = second.tokens().token().await.unwrap();
+    let second_token = second.tokens().unwrap().token().await.unwrap();
     second.get(&person_path()).send().await.unwrap();
     let stranger = h.sandbox.mint_client("stranger");
     let stranger_key = h.identity_files("stranger", &stranger);
@@ -182,6 +182,7 @@ async fn calls_leak_no_secret_and_no_ssin() {
         .client_with(|c| set_identity(c, stranger_key))
         .unwrap()
         .tokens()
+        .unwrap()
         .token()
         .await
         .unwrap_err();
@@ -196,7 +197,7 @@ async fn calls_leak_no_secret_and_no_ssin() {
     ));
     client_side.push(format!(
         "{token:?} {fresh:?} {second_token:?} {:?}",
-        client.tokens()
+        client.tokens().unwrap()
     ));
     client_side.push(format!("{problem} {problem:?} {refused} {refused:?}"));
     client_side.extend(capture.lines_without(&["bcss_sandbox"]));
@@ -342,7 +343,7 @@ async fn transport_failures_leak_no_ssin() {
         "{err}"
     );
     errors.push(format!("{err} {err:?}"));
-    let token = refused.tokens().token().await.unwrap();
+    let token = refused.tokens().unwrap().token().await.unwrap();
 
     let read = h
         .client_with(|c| c.token.scopes = vec![DEMO_SCOPES[0].into()])

@@ -85,7 +85,7 @@ async fn untrusted_server_certificate_is_reported_with_what_to_trust() {
             c.tls.system_roots = true;
         })
         .unwrap();
-    let err = client.tokens().token().await.unwrap_err();
+    let err = client.tokens().unwrap().token().await.unwrap_err();
     let bcss_runtime::TokenError::Transport(t) = &err else {
         panic!("{err}")
     };

@@ -85,13 +85,13 @@ async fn issuer_audience_is_accepted_by_a_server_that_wants_only_the_issuer() {
     h.sandbox
         .update_settings(|s| s.audience = AudienceMode::Issuer);
     let client = h.client().clone();
-    let err = client.tokens().token().await.unwrap_err();
+    let err = client.tokens().unwrap().token().await.unwrap_err();
     assert_eq!(err.oauth_code().map(|c| c.as_str()), Some("invalid_client"));
 
     let client = h
         .client_with(|c| c.token.audience = Audience::Issuer)
         .unwrap();
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     let claims = h
         .token_requests()
         .last()
@@ -118,7 +118,7 @@ async fn discovery_finds_the_token_endpoint_from_rfc8414_metadata() {
             o.token_endpoint = Some("https://127.0.0.1:9/nowhere".parse().unwrap());
         })
         .unwrap();
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     let meta = h
         .sandbox
         .log()
@@ -138,7 +138,7 @@ async fn ps256_and_es256_assertions_with_key_id_headers_are_accepted() {
             c.token.key_id = KeyIdHeader::X5tS256;
         })
         .unwrap();
-    client.tokens().token().await.unwrap();
+    client.tokens().unwrap().token().await.unwrap();
     let header = h.token_requests()[0]
         .token
         .clone()
@@ -173,7 +173,7 @@ async fn ps256_and_es256_assertions_with_key_id_headers_are_accepted() {
             c.token.key_id = KeyIdHeader::Kid;
         })
         .unwrap();
-    let token = client.tokens().token().await.unwrap();
+    let token = client.tokens().unwrap().token().await.unwrap();
     assert_eq!(token.scopes(), ["scope:cbss:api:demo:consult"]);
     let header = h
         .token_requests()
@@ -191,9 +191,9 @@ async fn ps256_and_es256_assertions_with_key_id_headers_are_accepted() {
 #[tokio::test]
 async fn the_token_endpoint_gets_the_client_certificate_only_when_configured() {
     let h = Harness::start().await;
-    h.client().tokens().token().await.unwrap();
+    h.client().tokens().unwrap().token().await.unwrap();
     let with = h.client_with(|c| c.tls.mtls_token_endpoint = true).unwrap();
-    with.tokens().token().await.unwrap();
+    with.tokens().unwrap().token().await.unwrap();
     let presented: Vec<bool> = h
         .token_requests()
         .iter()

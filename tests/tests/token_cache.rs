@@ -35,7 +35,7 @@ async fn a_thousand_concurrent_calls_on_a_cold_cache_cause_exactly_one_token_req
         failures.first()
     );
     assert_eq!(h.token_requests().len(), 1);
-    assert_eq!(client.tokens().requests_sent(), 1);
+    assert_eq!(client.tokens().unwrap().requests_sent(), 1);
 
     // Every BelGov-Trace-Id the gateway received is unique.
     let gateway = h.gateway_requests();

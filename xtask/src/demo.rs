@@ -78,11 +78,12 @@ pub async fn run(dir: Option<PathBuf>) -> Result<()> {
         4,
         "obtain an access token with a JWT signed by that key (RFC 7523 private_key_jwt)",
     );
-    let token = client.runtime().tokens().token().await?;
-    say(&format!(
-        "audience         {}",
-        client.runtime().tokens().audience().await?
-    ));
+    let tokens = client
+        .runtime()
+        .tokens()
+        .ok_or("a network client has a token provider")?;
+    let token = tokens.token().await?;
+    say(&format!("audience         {}", tokens.audience().await?));
     say(&format!(
         "scopes granted   {} (from the partner annex)",
         token.scopes().join(" ")

@@ -58,7 +58,13 @@ pub async fn run(config: &Config, scopes: &[String], annex: Option<&Annex>) -> A
         ScopeSet::new(scopes.iter().cloned())
     };
     let endpoint = config.endpoints().token_endpoint;
-    let fetched = client.tokens().token_for(&requested).await;
+    let fetched = match client.tokens() {
+        Some(tokens) => tokens.token_for(&requested).await,
+        // `BcssClient::new` always has a provider; only in-memory clients lack one.
+        None => Err(bcss_runtime::TokenError::Aborted(
+            "this client obtains no token (in memory)".into(),
+        )),
+    };
     let offset = client.clock_offset_secs();
     clock(&mut step, offset, config);
     let token = match fetched {

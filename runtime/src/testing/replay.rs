@@ -1,0 +1,5 @@
+//! Placeholder: filled by the record-and-replay work.
+
+/// Replays a recording.
+#[derive(Debug)]
+pub struct Replayer;
