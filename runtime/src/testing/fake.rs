@@ -163,9 +163,13 @@ impl SentRequest {
             .map(|(_, p)| percent_decode(p))
     }
 
-    /// The body decoded from JSON into `T` (the operation's request type).
+    /// The body decoded from JSON into `T` (the operation's request type); no body, or an
+    /// empty one, reads as `null` (so `()` for an operation without a body).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(self.body.as_deref().unwrap_or_default())
+        match self.body.as_deref() {
+            Some(body) if !body.is_empty() => serde_json::from_slice(body),
+            _ => serde_json::from_slice(b"null"),
+        }
     }
 }
 
@@ -419,7 +423,6 @@ impl Drop for FakeGateway {
 
 /// One operation of a [`FakeGateway`], typed by its success value `T` and its request body
 /// `B` (`()` when it has none).
-#[must_use = "an operation fake does nothing until an answer is scripted or its requests read"]
 pub struct OperationFake<'a, T, B = ()> {
     gateway: &'a FakeGateway,
     operation: FakeOperation,
