@@ -150,6 +150,17 @@ impl Error {
         }
     }
 
+    /// The trace identifiers of the API answer, if there was one (quote them to the service
+    /// desk).
+    pub fn trace(&self) -> Option<&TraceInfo> {
+        match self.cause() {
+            ErrorKind::Problem { trace, .. }
+            | ErrorKind::UnexpectedStatus { trace, .. }
+            | ErrorKind::Decode { trace, .. } => Some(trace),
+            _ => None,
+        }
+    }
+
     /// The transport error, if the connection failed.
     pub fn transport(&self) -> Option<&TransportError> {
         match self.cause() {

@@ -447,13 +447,38 @@ impl<T: Serialize, B: DeserializeOwned> OperationFake<'_, T, B> {
 
     /// Answers `status` with `value` as JSON.
     pub fn returns_status(self, status: u16, value: &T) -> Self {
-        let body = serde_json::to_vec(value).unwrap_or_else(|e| {
+        let body = self.json(value);
+        self.reply(answer(status, Some("application/json"), body))
+    }
+
+    fn json(&self, value: &T) -> Vec<u8> {
+        serde_json::to_vec(value).unwrap_or_else(|e| {
             panic!(
                 "the value scripted for `{}` cannot be written as JSON: {e}",
                 self.operation.id
             )
-        });
-        self.reply(answer(status, Some("application/json"), body))
+        })
+    }
+
+    /// Answers the operation's success status with `value` as JSON and these headers
+    /// (`ETag`, `Location`…).
+    pub fn returns_with_headers(self, value: &T, headers: &[(&str, &str)]) -> Self {
+        let body = self.json(value);
+        let mut reply = answer(self.success, Some("application/json"), body);
+        if let Reply::Answer(response) = &mut reply {
+            for (name, value) in headers {
+                match (
+                    http::HeaderName::from_bytes(name.as_bytes()),
+                    HeaderValue::from_str(value),
+                ) {
+                    (Ok(n), Ok(v)) => {
+                        response.headers.append(n, v);
+                    }
+                    _ => panic!("`{name}: {value}` is not a valid header"),
+                }
+            }
+        }
+        self.reply(reply)
     }
 
     /// Answers `status` with no body (`304`, `204`, a bare `503`).
