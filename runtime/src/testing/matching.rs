@@ -22,11 +22,16 @@ pub(crate) struct Shape {
 /// Collects SSINs. `bound` are the live SSINs already bound, which count as SSINs even with
 /// wrong check digits outside an `ssin` key (as the recorder did with mistyped ones).
 struct Collector<'a> {
+    gateway: Option<String>,
     bound: Option<&'a HashMap<String, String>>,
     found: Vec<(String, String)>,
 }
 
 impl SsinSink for Collector<'_> {
+    fn gateway(&self) -> Option<&str> {
+        self.gateway.as_deref()
+    }
+
     fn replace(&mut self, digits: &str, found: Found, at: &str) -> Option<String> {
         let marker = match found {
             Found::Valid => "{ssin}",
@@ -47,6 +52,7 @@ impl Shape {
         bound: &HashMap<String, String>,
     ) -> Self {
         let mut sink = Collector {
+            gateway: super::redact::gateway_of(request),
             bound: Some(bound),
             found: Vec::new(),
         };
@@ -88,6 +94,7 @@ impl Shape {
             scopes: Vec::new(),
         };
         let mut sink = Collector {
+            gateway: None,
             bound: None,
             found: Vec::new(),
         };

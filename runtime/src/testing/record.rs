@@ -137,6 +137,7 @@ impl Recorder {
         let mut state = self.lock();
         let state = &mut *state;
         let sink = &mut state.pseudonyms;
+        sink.gateway = super::redact::gateway_of(request);
         let recorded = RecordedRequest::redacted(request, redactor, sink);
         let (response, fault) = match outcome {
             Ok(r) => (Some(RecordedResponse::redacted(r, redactor, sink)), None),

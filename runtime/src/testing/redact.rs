@@ -78,12 +78,33 @@ pub(crate) trait SsinSink {
     /// The replacement of `digits`, found at `at` (`path`, `query "x"`, `body /ssins/0`), or
     /// `None` to keep them.
     fn replace(&mut self, digits: &str, found: Found, at: &str) -> Option<String>;
+
+    /// The gateway prefix of the exchange (`https://host:port`), written as [`GATEWAY`] so
+    /// that links replay in any environment and the file does not change with the port.
+    fn gateway(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// What the gateway prefix becomes in a recording.
+pub(crate) const GATEWAY: &str = "https://gateway.invalid";
+
+/// The gateway prefix of `request`: its URL without the query, less its path.
+pub(crate) fn gateway_of(request: &crate::transport::TransportRequest) -> Option<String> {
+    let mut url = request.url.clone();
+    url.set_query(None);
+    let url = url.as_str();
+    let prefix = url
+        .strip_suffix(request.path.as_str())?
+        .trim_end_matches('/');
+    (!prefix.is_empty()).then(|| prefix.to_owned())
 }
 
 /// The recorder's sink: the same SSIN always becomes the same pseudonym, numbered in order of
 /// first appearance (so the same session gives the same file).
 #[derive(Default)]
 pub(crate) struct Pseudonyms {
+    pub(crate) gateway: Option<String>,
     by_ssin: HashMap<String, String>,
     valid: u64,
     mistyped: u64,
@@ -100,6 +121,10 @@ impl fmt::Debug for Pseudonyms {
 }
 
 impl SsinSink for Pseudonyms {
+    fn gateway(&self) -> Option<&str> {
+        self.gateway.as_deref()
+    }
+
     fn replace(&mut self, digits: &str, found: Found, _at: &str) -> Option<String> {
         if is_pseudonym(digits) {
             return None;
@@ -252,7 +277,11 @@ impl Redactor {
         if s.contains("-----BEGIN") {
             return PEM_MASK.into();
         }
-        let s = JWT.replace_all(s, JWT_MASK);
+        let s = match sink.gateway() {
+            Some(g) if s.contains(g) => std::borrow::Cow::Owned(s.replace(g, GATEWAY)),
+            _ => std::borrow::Cow::Borrowed(s),
+        };
+        let s = JWT.replace_all(&s, JWT_MASK);
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
         for run in DIGITS.find_iter(&s) {

@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 
 use super::matching::{Shape, Stage, compare};
 use super::recording::{RecordedExchange, kind_of};
-use super::redact::Redactor;
+use super::redact::{GATEWAY, Redactor, gateway_of};
 use super::{Recording, RecordingError};
 use crate::transport::{
     Transport, TransportError, TransportErrorKind, TransportRequest, TransportResponse,
@@ -116,7 +116,13 @@ fn replayed(
     request: &TransportRequest,
 ) -> Result<TransportResponse, TransportError> {
     match (&exchange.response, &exchange.fault) {
-        (Some(response), _) => Ok(response.to_transport()),
+        (Some(response), _) => {
+            let mut answer = response.to_transport();
+            if let Some(gateway) = gateway_of(request) {
+                relink(&mut answer, &gateway);
+            }
+            Ok(answer)
+        }
         (None, Some(fault)) => Err(TransportError {
             kind: kind_of(&fault.kind).unwrap_or(TransportErrorKind::Other),
             url: request.path_template.clone(),
@@ -130,6 +136,23 @@ fn replayed(
             message: "the recorded exchange has neither a response nor a fault".into(),
             hint: "record the session again".into(),
         }),
+    }
+}
+
+/// Links recorded on [`GATEWAY`] point to the replaying client's gateway, as live ones would.
+fn relink(answer: &mut TransportResponse, gateway: &str) {
+    if let Ok(text) = std::str::from_utf8(&answer.body)
+        && text.contains(GATEWAY)
+    {
+        answer.body = text.replace(GATEWAY, gateway).into();
+    }
+    for value in answer.headers.values_mut() {
+        if let Ok(text) = value.to_str()
+            && text.contains(GATEWAY)
+            && let Ok(v) = http::HeaderValue::from_str(&text.replace(GATEWAY, gateway))
+        {
+            *value = v;
+        }
     }
 }
 

@@ -246,3 +246,28 @@ fn an_unreadable_or_foreign_file_is_refused_naming_it_and_what_is_wrong() {
     let err = Replayer::load(&broken).unwrap_err();
     assert!(err.message.contains("exchanges[0].attempt"), "{err}");
 }
+
+#[tokio::test]
+async fn links_to_the_gateway_are_recorded_without_its_origin_and_replayed_on_the_client_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let gateway = FakeGateway::default();
+    let origin = gateway
+        .client()
+        .endpoints()
+        .gateway
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    let next = format!("{origin}/demo/v1/persons/query?page=2");
+    gateway.reply_to("searchPersons", json_reply(200, json!({"next": next})));
+    let path = dir.path().join("links.json");
+    let (client, _recorder) = crate::testing::record(gateway.client(), &path).unwrap();
+    search(&client, A, "LC").await.unwrap();
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(!file.contains(&origin), "{file}");
+    assert!(file.contains("https://gateway.invalid/demo/v1/persons/query?page=2"));
+
+    let (client, _replayer) = replay(&path).unwrap();
+    let replayed: Value = search(&client, A, "LC").await.unwrap().json().unwrap();
+    assert_eq!(replayed, json!({"next": next}));
+}
