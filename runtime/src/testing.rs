@@ -11,16 +11,22 @@
 //! [`crate::transport::network_requests_sent`] stays where it was.
 
 mod fake;
+mod matching;
 mod record;
+mod recording;
 mod redact;
 mod replay;
 
 pub use fake::{
     FakeGateway, FakeOperation, FakeTransport, Fault, OperationFake, Reply, SentRequest,
 };
-pub use record::{RecordedExchange, Recorder, Recording, record};
+pub use record::{Recorder, record};
+pub use recording::{
+    Body, FORMAT, RecordedExchange, RecordedFault, RecordedRequest, RecordedResponse, Recording,
+    RecordingError,
+};
 pub use redact::Redactor;
-pub use replay::Replayer;
+pub use replay::{ReplayTransport, Replayer, replay};
 
 use crate::{BcssClient, Channel, Config, Environment};
 
