@@ -139,12 +139,14 @@ impl Fakes {
     /// Check the health of the API
     ///
     /// `GET /employerRegistry/v1/health`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn check_health(&self) -> OperationFake<'_, crate::types::HealthStatus, ()> {
         self.gateway.operation(OPERATIONS[0], 200)
     }
     /// Find employers by enterprise number
     ///
     /// `POST /employerRegistry/v1/employers/query`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn search_employers(
         &self,
     ) -> OperationFake<'_, crate::types::EmployerList, crate::types::EmployerQuery> {
@@ -153,6 +155,7 @@ impl Fakes {
     /// Get an employer
     ///
     /// `GET /employerRegistry/v1/employers/{employerId}`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_employer(&self) -> OperationFake<'_, crate::types::Employer, ()> {
         self.gateway.operation(OPERATIONS[2], 200)
     }
@@ -161,12 +164,14 @@ impl Fakes {
     /// `TRACE /employerRegistry/v1/employers/{employerId}`
     ///
     /// Its answer is raw bytes: script it with `reply`.
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn trace_employer(&self) -> OperationFake<'_, (), ()> {
         self.gateway.operation(OPERATIONS[3], 200)
     }
     /// List the establishment units of an employer
     ///
     /// `GET /employerRegistry/v1/employers/{employerId}/establishments`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn list_establishments(
         &self,
     ) -> OperationFake<'_, crate::types::EstablishmentCollection, ()> {
@@ -175,6 +180,7 @@ impl Fakes {
     /// Get the internal organisation of an employer
     ///
     /// `GET /employerRegistry/v1/employers/{employerId}/organizationUnits`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_employers_employer_id_organization_units(
         &self,
     ) -> OperationFake<'_, crate::types::OrganizationUnit, ()> {
@@ -183,6 +189,7 @@ impl Fakes {
     /// Subscribe to changes of an employer
     ///
     /// `POST /employerRegistry/v1/employers/{employerId}/subscriptions`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn create_subscription(
         &self,
     ) -> OperationFake<'_, crate::types::Subscription, crate::types::SubscriptionRequest> {
@@ -191,12 +198,14 @@ impl Fakes {
     /// Cancel a subscription
     ///
     /// `DELETE /employerRegistry/v1/employers/{employerId}/subscriptions/{subscriptionId}`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn cancel_subscription(&self) -> OperationFake<'_, (), ()> {
         self.gateway.operation(OPERATIONS[7], 200)
     }
     /// File a document about an employer
     ///
     /// `POST /employerRegistry/v1/employers/{employerId}/documents`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn upload_document(&self) -> OperationFake<'_, crate::types::Document, ()> {
         self.gateway.operation(OPERATIONS[8], 201)
     }
@@ -205,12 +214,14 @@ impl Fakes {
     /// `GET /employerRegistry/v1/employers/{employerId}/documents/{documentId}/content`
     ///
     /// Its answer is raw bytes: script it with `reply`.
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn download_document_content(&self) -> OperationFake<'_, (), ()> {
         self.gateway.operation(OPERATIONS[9], 200)
     }
     /// Replace the content of a document
     ///
     /// `PUT /employerRegistry/v1/employers/{employerId}/documents/{documentId}/content`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn replace_document_content(&self) -> OperationFake<'_, crate::types::Document, ()> {
         self.gateway.operation(OPERATIONS[10], 200)
     }

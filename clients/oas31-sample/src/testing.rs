@@ -103,24 +103,28 @@ impl Fakes {
     /// Whether the API is up.
     ///
     /// `GET /noticeBoard/v1/health`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_health(&self) -> OperationFake<'_, crate::types::HealthStatus, ()> {
         self.gateway.operation(OPERATIONS[0], 200)
     }
     /// Lists the notices in force.
     ///
     /// `GET /noticeBoard/v1/notices`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn list_notices(&self) -> OperationFake<'_, crate::types::NoticeList, ()> {
         self.gateway.operation(OPERATIONS[1], 200)
     }
     /// Publishes a notice.
     ///
     /// `POST /noticeBoard/v1/notices`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn publish_notice(&self) -> OperationFake<'_, crate::types::Notice, crate::types::Notice> {
         self.gateway.operation(OPERATIONS[2], 201)
     }
     /// Reads a notice.
     ///
     /// `GET /noticeBoard/v1/notices/{noticeId}`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_notice(&self) -> OperationFake<'_, crate::types::Notice, ()> {
         self.gateway.operation(OPERATIONS[3], 200)
     }
@@ -129,6 +133,7 @@ impl Fakes {
     /// `GET /noticeBoard/v1/notices/{noticeId}/document`
     ///
     /// Its answer is raw bytes: script it with `reply`.
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_notice_document(&self) -> OperationFake<'_, (), ()> {
         self.gateway.operation(OPERATIONS[4], 200)
     }

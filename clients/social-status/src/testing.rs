@@ -115,12 +115,14 @@ impl Fakes {
     /// Check the health of the API
     ///
     /// `GET /socialStatus/v1/health`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn check_health(&self) -> OperationFake<'_, crate::types::HealthStatus, ()> {
         self.gateway.operation(OPERATIONS[0], 200)
     }
     /// Search the social status of persons
     ///
     /// `POST /socialStatus/v1/persons/query`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn search_persons(
         &self,
     ) -> OperationFake<'_, crate::types::PersonSocialStatusCollection, crate::types::PersonsQuery>
@@ -130,12 +132,14 @@ impl Fakes {
     /// Get the status history of a person
     ///
     /// `GET /socialStatus/v1/persons/{ssinRef}/statusHistory`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_status_history(&self) -> OperationFake<'_, crate::types::StatusHistory, ()> {
         self.gateway.operation(OPERATIONS[2], 200)
     }
     /// Update the contact preferences of a person
     ///
     /// `PATCH /socialStatus/v1/persons/{ssinRef}/contactPreferences`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn update_contact_preferences(
         &self,
     ) -> OperationFake<'_, crate::types::ContactPreferences, crate::types::ContactPreferencesPatch>
@@ -145,6 +149,7 @@ impl Fakes {
     /// Request a status certificate for a person
     ///
     /// `POST /socialStatus/v1/persons/statusCertificates`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn request_status_certificate(
         &self,
     ) -> OperationFake<
@@ -157,6 +162,7 @@ impl Fakes {
     /// Get the state of a status certificate task
     ///
     /// `GET /socialStatus/v1/statusCertificateTasks/{taskId}`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_status_certificate_task(
         &self,
     ) -> OperationFake<'_, crate::types::StatusCertificateTask, ()> {
@@ -165,6 +171,7 @@ impl Fakes {
     /// Get a status certificate
     ///
     /// `GET /socialStatus/v1/statusCertificates/{certificateId}`
+    #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
     pub fn get_status_certificate(&self) -> OperationFake<'_, crate::types::StatusCertificate, ()> {
         self.gateway.operation(OPERATIONS[6], 200)
     }

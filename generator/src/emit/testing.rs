@@ -100,6 +100,7 @@ pub fn emit(api: &Api, krate: &str) -> TokenStream {
                 #[doc = ""]
                 #[doc = #endpoint]
                 #binary
+                #[must_use = "a fake does nothing until an answer is scripted or its requests read"]
                 pub fn #name(&self) -> OperationFake<'_, #t, #b> {
                     self.gateway.operation(OPERATIONS[#index], #status)
                 }
