@@ -129,7 +129,10 @@ async fn every_social_status_operation_answers_what_its_fake_scripts_and_records
     fakes.search_persons().returns(&page);
     let found = client.search_persons(&query).send().await.unwrap();
     assert_eq!(*found, page);
-    assert_eq!(fakes.search_persons().bodies(), std::slice::from_ref(&query));
+    assert_eq!(
+        fakes.search_persons().bodies(),
+        std::slice::from_ref(&query)
+    );
     let sent = &fakes.search_persons().requests()[0];
     assert_eq!(sent.operation, Some("searchPersons"));
     assert_eq!(
@@ -294,7 +297,10 @@ async fn every_employer_registry_operation_answers_what_its_fake_scripts_and_rec
         .unwrap();
     assert_eq!(created.status(), 201);
     assert_eq!(*created, subscription);
-    assert_eq!(fakes.create_subscription().bodies(), std::slice::from_ref(&request));
+    assert_eq!(
+        fakes.create_subscription().bodies(),
+        std::slice::from_ref(&request)
+    );
     // The form method reaches the same fake (its body is not JSON: read it raw).
     client
         .create_subscription_form(197532, &request)

@@ -16,7 +16,8 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
-use bcss_runtime::testing::{FakeGateway, FakeOperation, OperationFake};
+use bcss_runtime::testing::OperationFake;
+use bcss_runtime::testing::{FakeGateway, FakeOperation};
 use bcss_runtime::{BcssClient, Config, Error};
 /// Every operation of the client, in its order, as the fake gateway knows them.
 pub const OPERATIONS: &[FakeOperation] = &[

@@ -106,12 +106,19 @@ pub fn emit(api: &Api, krate: &str) -> TokenStream {
                 }
             }
         });
+    // A contract of types only (Belgif building blocks) has no operation to fake.
+    let operation_fake = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use bcss_runtime::testing::OperationFake;
+        )
+    });
     let module_doc = module_doc(api, krate, &names);
     quote! {
         #(#module_doc)*
         #![warn(missing_docs)]
 
-        use bcss_runtime::testing::{FakeGateway, FakeOperation, OperationFake};
+        use bcss_runtime::testing::{FakeGateway, FakeOperation};
+        #operation_fake
         use bcss_runtime::{BcssClient, Config, Error};
 
         /// Every operation of the client, in its order, as the fake gateway knows them.
