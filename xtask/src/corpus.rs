@@ -1,8 +1,9 @@
 //! `cargo xtask corpus [DIR]`: generate a client for every contract of DIR (default
 //! `../shared/corpus`; see `entries` for which files are contracts), run
-//! `cargo clippy -- -D warnings` over all the generated crates at once, and compare each
-//! contract's outcome with the reviewed file `xtask/corpus/expected-NAME.tsv`: any difference,
-//! worse or better, fails the run until the file is updated (`--bless`) in the same commit.
+//! `cargo clippy --features testing -- -D warnings` over all the generated crates at once (their
+//! fakes included), and compare each contract's outcome with the reviewed file
+//! `xtask/corpus/expected-NAME.tsv`: any difference, worse or better, fails the run until the
+//! file is updated (`--bless`) in the same commit.
 
 mod clippy;
 mod entries;

@@ -34,7 +34,7 @@ enum Command {
     ///
     /// Example: `cargo xtask generate --spec specs/socialStatus --annex specs/socialStatus/annex.yaml --out /tmp/social-status`
     Generate(generate::Args),
-    /// Generate a client for every contract of a corpus, run `cargo clippy -- -D warnings` on
+    /// Generate a client for every contract of a corpus, run `cargo clippy --features testing -- -D warnings` on
     /// them all, and fail when an outcome differs from the reviewed expected-outcomes file.
     ///
     /// Example: `cargo xtask corpus ../shared/corpus [--bless]`

@@ -55,6 +55,8 @@
 #![allow(clippy::too_many_arguments)]
 mod client;
 pub mod operations;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod types;
 pub use bcss_runtime::{ApiResponse, Config, Error, ErrorKind, Problem, ProblemType};
 pub use client::Client;

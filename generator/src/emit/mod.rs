@@ -1,11 +1,15 @@
 //! Stage 4, emit: the IR as a crate — `Cargo.toml` (from `templates/Cargo.toml.in`), `README.md`,
-//! `src/lib.rs`, `src/types.rs`, `src/client.rs`, `src/operations.rs` — formatted by prettyplease.
+//! `src/lib.rs`, `src/types.rs`, `src/client.rs`, `src/operations.rs`, `src/testing.rs` (feature
+//! `testing`) — formatted by prettyplease.
 
 mod answers;
 mod client;
 mod docs;
 mod rust_ty;
+mod testing;
 mod types;
+
+pub use testing::{FAKES_METHODS, fake_names};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -137,6 +141,14 @@ pub fn emit_with_warnings(
                     "src/lib.rs",
                     render("src/lib.rs", lib_rs(api, annex, options), options.rustfmt)?,
                 ),
+                (
+                    "src/testing.rs",
+                    render(
+                        "src/testing.rs",
+                        testing::emit(api, &options.crate_name.replace('-', "_")),
+                        options.rustfmt,
+                    )?,
+                ),
             ])
         })();
         let types = types
@@ -169,6 +181,8 @@ pub(crate) fn module(
     let types = types::emit(&api.types);
     let operations = client::emit_operations(api);
     let client = client::emit_client(api, annex);
+    // No `testing` module here: the crate that includes this one has no `testing` feature to
+    // put it behind, and production builds must not carry the fakes.
     render(
         "module",
         quote! {
@@ -209,6 +223,8 @@ fn lib_rs(api: &Api, annex: Option<&Annex>, options: &EmitOptions) -> TokenStrea
         #![allow(clippy::too_many_arguments)]
         mod client;
         pub mod operations;
+        #[cfg(feature = "testing")]
+        pub mod testing;
         pub mod types;
 
         pub use bcss_runtime::{ApiResponse, Config, Error, ErrorKind, Problem, ProblemType};
@@ -372,6 +388,9 @@ fn readme(
             }
         ));
     }
+    s.push_str(
+        "\n## Testing\n\nThe `testing` feature adds `testing::Fakes`: an in-memory client whose every operation answers what the test scripts (a value, a status, a Belgif problem, a fault), and records what was sent.\n",
+    );
     s.push_str(&format!(
         "\n## Usage\n\n```rust\n{}```\n",
         usage(api, options)

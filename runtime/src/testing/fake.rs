@@ -396,6 +396,7 @@ impl FakeGateway {
 
     /// A typed handle on one operation (what a generated `Fakes` returns): `T` is the
     /// operation's success value, `B` its request body.
+    #[must_use = "an operation fake does nothing until an answer is scripted or its requests read"]
     pub fn operation<T, B>(
         &self,
         operation: FakeOperation,
@@ -423,6 +424,8 @@ impl Drop for FakeGateway {
 
 /// One operation of a [`FakeGateway`], typed by its success value `T` and its request body
 /// `B` (`()` when it has none).
+// `must_use` is on what hands one out, not on the type: the scripting methods return it too,
+// and `fakes.op().returns(&value);` must not warn.
 pub struct OperationFake<'a, T, B = ()> {
     gateway: &'a FakeGateway,
     operation: FakeOperation,
