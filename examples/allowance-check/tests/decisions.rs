@@ -253,3 +253,43 @@ async fn a_dropped_connection_is_retried_by_the_client_and_the_decision_stands()
         .collect();
     assert_eq!(attempts, [1, 2]);
 }
+
+#[tokio::test]
+async fn a_parent_retired_for_a_year_gets_the_supplement() -> Result<(), CheckError> {
+    let fakes = Fakes::new();
+    let retired = page("retired", "2025-01-01");
+    fakes.search_persons().returns(&retired);
+    let periods = history(&[("retired", "2025-01-01", None)]);
+    fakes.get_status_history().returns(&periods);
+
+    let client = fakes.client(); // in memory: no token, no certificate, no socket
+    let mut cache = HistoryCache::default();
+    let decision = decide(&client, &ssin(), day("2026-01-15"), &mut cache).await?;
+
+    let since = day("2025-01-01");
+    assert_eq!(decision, Decision::SupplementDue { since });
+    assert_eq!(fakes.search_persons().bodies()[0].ssins, [ssin()]);
+    Ok(())
+}
+
+#[test]
+fn the_readme_quotes_this_file() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let this = include_str!("decisions.rs");
+    let section = readme
+        .split("## Testing your application")
+        .nth(1)
+        .expect("README has a section `Testing your application`");
+    let snippet = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("the section opens with a rust example");
+    for line in snippet.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            this.lines().any(|own| own.trim() == line.trim()),
+            "README line not in examples/allowance-check/tests/decisions.rs: {line}"
+        );
+    }
+}
