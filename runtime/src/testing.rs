@@ -16,10 +16,9 @@ mod record;
 mod recording;
 mod redact;
 mod replay;
+mod sent;
 
-pub use fake::{
-    FakeGateway, FakeOperation, FakeTransport, Fault, OperationFake, Reply, SentRequest,
-};
+pub use fake::{FakeGateway, FakeOperation, FakeTransport, Fault, OperationFake, Reply};
 pub use record::{Recorder, record};
 pub use recording::{
     Body, FORMAT, RecordedExchange, RecordedFault, RecordedRequest, RecordedResponse, Recording,
@@ -27,6 +26,7 @@ pub use recording::{
 };
 pub use redact::Redactor;
 pub use replay::{ReplayTransport, Replayer, replay};
+pub use sent::SentRequest;
 
 use crate::{BcssClient, Channel, Config, Environment};
 
