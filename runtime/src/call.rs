@@ -118,7 +118,12 @@ impl RequestBuilder {
                     .map_err(|e| ErrorKind::Interceptor(e.to_string()))?;
             }
             observe::metrics::inject_traceparent(&tracing::Span::current(), &mut request.headers);
-            let outcome = inner.transport.send(request).await;
+            // The network transport applies the attempt timeout itself; this bounds any other
+            // (a partner's own, a proxy) the same way.
+            let outcome =
+                tokio::time::timeout(policy.attempt_timeout, inner.transport.send(request))
+                    .await
+                    .unwrap_or_else(|_| Err(self.attempt_timed_out(policy.attempt_timeout)));
             let received = SystemTime::now();
             let (status, headers, body) = match outcome {
                 Ok(answer) => (answer.status, answer.headers, answer.body),
@@ -305,6 +310,15 @@ impl RequestBuilder {
                     .unwrap_or_else(|| policy.retry.backoff(attempt)),
             ),
             _ => None,
+        }
+    }
+
+    fn attempt_timed_out(&self, limit: Duration) -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            url: self.safe_url(),
+            message: format!("no complete answer within the attempt timeout of {}", humanize(limit)),
+            hint: "the transport did not answer in time; raise [timeouts] request_secs or CallOptions::attempt_timeout if the service is slow".into(),
         }
     }
 

@@ -238,3 +238,51 @@ async fn interceptors_see_in_memory_calls_as_they_see_network_ones() {
         Some("SOME:CONTEXT")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_gateway_that_never_answers_is_cut_by_the_attempt_timeout_and_retried() {
+    let fakes = gateway();
+    fakes
+        .operation::<serde_json::Value, ()>(READ, 200)
+        .fault(Fault::NoAnswer)
+        .returns(&serde_json::json!({"ok": true}));
+    let started = tokio::time::Instant::now();
+    let answer = fakes
+        .client()
+        .get("/demo/v1/things/t1")
+        .operation("getThing")
+        .attempt_timeout(std::time::Duration::from_secs(4))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.attempts(), 2);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(4),
+        "the first attempt waited for its timeout: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_gateway_that_never_answers_ends_the_call_at_its_total_timeout() {
+    let fakes = gateway();
+    fakes
+        .operation::<serde_json::Value, ()>(READ, 200)
+        .fault(Fault::NoAnswer);
+    let error = fakes
+        .client()
+        .get("/demo/v1/things/t1")
+        .operation("getThing")
+        .timeout(std::time::Duration::from_secs(10))
+        .attempt_timeout(std::time::Duration::from_secs(60))
+        .send()
+        .await
+        .unwrap_err();
+    let transport = error.transport().expect("a timeout");
+    assert_eq!(transport.kind, TransportErrorKind::Timeout);
+    assert!(
+        transport.message.contains("total timeout"),
+        "{}",
+        transport.message
+    );
+}

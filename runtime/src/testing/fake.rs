@@ -53,12 +53,18 @@ pub enum Fault {
     ConnectionClosed,
     /// Nothing accepted the connection.
     ConnectionRefused,
+    /// The gateway never answers: the call's attempt timeout (or total timeout) cuts it, as it
+    /// would a silent server — in a test with tokio's clock paused, at once.
+    NoAnswer,
 }
 
 impl Fault {
     fn error(self) -> TransportError {
         let (kind, message) = match self {
-            Self::Timeout => (TransportErrorKind::Timeout, "timed out (simulated)"),
+            // `NoAnswer` never gets here: the transport waits until the client gives up.
+            Self::Timeout | Self::NoAnswer => {
+                (TransportErrorKind::Timeout, "timed out (simulated)")
+            }
             Self::ConnectionClosed => (
                 TransportErrorKind::ConnectionClosed,
                 "connection closed before a complete answer (simulated)",
@@ -104,6 +110,7 @@ impl Transport for FakeTransport {
         Box::pin(async move {
             match reply {
                 Ok(Reply::Answer(answer)) => Ok(answer),
+                Ok(Reply::Fault(Fault::NoAnswer)) => std::future::pending().await,
                 Ok(Reply::Fault(fault)) => Err(fault.error()),
                 Err(message) => Err(TransportError {
                     kind: TransportErrorKind::Other,
