@@ -2,10 +2,9 @@
 //! every SSIN replaced by a marker and collected, then the shapes are compared and the live
 //! SSINs bound to the recorded pseudonyms at the same places.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use http::header::CONTENT_TYPE;
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde_json::Value;
 use url::Url;
 
@@ -70,10 +69,13 @@ impl Shape {
             url.query_pairs_mut().extend_pairs(&recorded.query);
         }
         let mut headers = HeaderMap::new();
-        if let Some(ct) = recorded.headers.get("content-type")
-            && let Ok(v) = HeaderValue::from_str(ct)
-        {
-            headers.insert(CONTENT_TYPE, v);
+        for (name, value) in &recorded.headers {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                headers.insert(n, v);
+            }
         }
         let body = recorded
             .body
@@ -114,6 +116,7 @@ impl Shape {
 pub(crate) enum Stage {
     Path,
     Query,
+    Headers,
     Body,
     Ssins,
 }
@@ -158,6 +161,9 @@ pub(crate) fn compare(
             });
         return Err((Stage::Query, format!("the query differs: {at}")));
     }
+    if let Some(at) = header_difference(&l.headers, &r.headers) {
+        return Err((Stage::Headers, at));
+    }
     if let Some(at) = body_difference(l.body.as_ref(), r.body.as_ref()) {
         return Err((Stage::Body, at));
     }
@@ -182,6 +188,38 @@ pub(crate) fn compare(
         }
     }
     Ok(tentative)
+}
+
+/// Headers that differ on every run (trace context) are not the request's meaning; the rest —
+/// `LegalContext`, `If-None-Match`, `Accept-Language`, a partner's own — is.
+const VOLATILE_HEADERS: [&str; 5] = [
+    "belgov-trace-id",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "date",
+];
+
+/// The first header that differs, by name only (values may be personal data).
+fn header_difference(
+    live: &BTreeMap<String, String>,
+    recorded: &BTreeMap<String, String>,
+) -> Option<String> {
+    let meaningful = |(name, _): &(&String, &String)| !VOLATILE_HEADERS.contains(&name.as_str());
+    let names: BTreeSet<&String> = live
+        .iter()
+        .filter(meaningful)
+        .chain(recorded.iter().filter(meaningful))
+        .map(|(name, _)| name)
+        .collect();
+    names
+        .into_iter()
+        .find_map(|name| match (live.get(name), recorded.get(name)) {
+            (Some(a), Some(b)) if a == b => None,
+            (Some(_), Some(_)) => Some(format!("header `{name}` differs")),
+            (Some(_), None) => Some(format!("header `{name}` was sent where none was recorded")),
+            (None, _) => Some(format!("header `{name}` was recorded and not sent")),
+        })
 }
 
 fn body_difference(live: Option<&Body>, recorded: Option<&Body>) -> Option<String> {

@@ -81,7 +81,7 @@ pub struct RecordedRequest {
     /// The query parameters, decoded, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub query: Vec<(String, String)>,
-    /// The headers kept, by lower-case name (not compared on replay).
+    /// The headers kept, by lower-case name (compared on replay, trace headers aside).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// The body.

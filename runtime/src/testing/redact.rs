@@ -327,7 +327,10 @@ impl Redactor {
         sink: &mut dyn SsinSink,
     ) -> BTreeMap<String, String> {
         let mut kept: BTreeMap<String, String> = BTreeMap::new();
-        for (name, value) in headers {
+        // By name, so that a recording and a replay find a header's SSINs in the same order.
+        let mut sorted: Vec<_> = headers.iter().collect();
+        sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        for (name, value) in sorted {
             let name = name.as_str();
             if SECRET_HEADERS.contains(&name) || WIRE_HEADERS.contains(&name) {
                 continue;

@@ -205,10 +205,12 @@ impl State {
 /// attempts.
 ///
 /// A live request matches when, redacted as the recorder did (same [`Redactor`] settings), its
-/// operation, method, path, query and body (JSON compared as values) are the recorded ones.
-/// Headers are not compared (trace ids differ). SSINs match by binding: a real SSIN binds to
-/// the recorded pseudonym at the same place, and must then stay bound to it for the session;
-/// a pseudonym (the code got it from a replayed answer) matches itself.
+/// operation, method, path, query, headers and body (JSON compared as values) are the
+/// recorded ones.
+/// Headers are compared by name and value, trace context (`BelGov-Trace-Id`, `traceparent`…)
+/// aside. SSINs match by binding: a real SSIN binds to the recorded pseudonym at the same
+/// place, and must then stay bound to it for the session; a pseudonym (the code got it from a
+/// replayed answer) matches itself.
 ///
 /// Like [`super::FakeGateway`], dropping the replayer fails the test if a request matched
 /// nothing, even if the code under test swallowed the error it got.

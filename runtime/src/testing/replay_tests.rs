@@ -271,3 +271,46 @@ async fn links_to_the_gateway_are_recorded_without_its_origin_and_replayed_on_th
     let replayed: Value = search(&client, A, "LC").await.unwrap().json().unwrap();
     assert_eq!(replayed, json!({"next": next}));
 }
+
+#[tokio::test]
+async fn a_header_that_differs_from_the_recorded_one_is_unmatched_by_name_not_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let gateway = FakeGateway::default();
+    gateway.reply_to("getHistory", json_reply(200, json!({"periods": []})));
+    let path = dir.path().join("headers.json");
+    let recorder = Recorder::new(&path, Redactor::new()).unwrap();
+    let recorded = recorder.wrap(gateway.client());
+    let read = |client: &BcssClient, context: &'static str| {
+        client
+            .get("/demo/v1/persons/{ref}/history")
+            .operation("getHistory")
+            .path_param("ref", "r1")
+            .header("LegalContext", context)
+            .send_raw()
+    };
+    read(&recorded, "FAMILY_ALLOWANCES:ENTITLEMENT")
+        .await
+        .unwrap();
+    recorder.finish().unwrap();
+
+    let same = Replayer::load(&path).unwrap();
+    let status = read(&same.client(), "FAMILY_ALLOWANCES:ENTITLEMENT")
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(
+        status, 200,
+        "the same header, and a fresh BelGov-Trace-Id, match"
+    );
+    let other = Replayer::load(&path).unwrap().allow_unmatched();
+    let client = other.client();
+    let message = read(&client, "SOCIAL_WELFARE:OTHER")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("header `legalcontext` differs"),
+        "{message}"
+    );
+    assert!(!message.contains("SOCIAL_WELFARE"), "{message}");
+}
