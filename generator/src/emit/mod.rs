@@ -388,9 +388,11 @@ fn readme(
             }
         ));
     }
-    s.push_str(
-        "\n## Testing\n\nThe `testing` feature adds `testing::Fakes`: an in-memory client whose every operation answers what the test scripts (a value, a status, a Belgif problem, a fault), and records what was sent.\n",
-    );
+    s.push_str(&format!(
+        "\n## Testing\n\nThe `testing` feature, for `[dev-dependencies]` only:\n\n```toml\n[dev-dependencies]\n{krate} = {{ version = \"{version}\", features = [\"testing\"] }}\n```\n\n`testing::Fakes` is an in-memory client whose every operation answers what the test scripts (a value, a status, a Belgif problem, a fault, a sequence) and records what was sent, with no token and no socket. `bcss_runtime::testing::record` records a real session without personal data (SSINs pseudonymised, names masked, no token) and `Replayer` replays it.\n",
+        krate = options.crate_name,
+        version = crate_version(&api.version),
+    ));
     s.push_str(&format!(
         "\n## Usage\n\n```rust\n{}```\n",
         usage(api, options)
