@@ -11,7 +11,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::budget::RetryCause;
-use crate::client::RequestBuilder;
+use crate::client::{Grant, RequestBuilder};
 use crate::error::{Error, ErrorKind};
 use crate::interceptor::{Answer, CallInfo};
 use crate::observe;
@@ -104,10 +104,10 @@ impl RequestBuilder {
         loop {
             attempt += 1;
             count.store(attempt, Ordering::Relaxed);
-            let token = if self.authenticated {
-                inner.tokens.token_for(&policy.scopes).await?
+            let Grant { token, scopes } = if self.authenticated {
+                inner.tokens.grant(&policy.scopes).await?
             } else {
-                None
+                Grant::none()
             };
             let trace_id = uuid::Uuid::new_v4().to_string();
             let info = self.info(attempt, &trace_id);
@@ -153,9 +153,7 @@ impl RequestBuilder {
                     continue;
                 }
             };
-            if let Some(provider) = inner.tokens.provider() {
-                provider.observe_clock(&headers, received);
-            }
+            inner.tokens.observe_clock(&headers, received);
             let trace = TraceInfo {
                 response: header_string(&headers, TRACE_ID),
                 related: header_string(&headers, RELATED_TRACE_ID),
@@ -183,14 +181,7 @@ impl RequestBuilder {
                 body,
                 trace,
                 attempts: attempt,
-                granted_scopes: match &token {
-                    Some(token) => token.shared_scopes(),
-                    // In memory: the scopes asked for are granted.
-                    None if self.authenticated && !self.client.uses_network() => {
-                        policy.scopes.as_slice().into()
-                    }
-                    None => std::sync::Arc::new([]),
-                },
+                granted_scopes: scopes,
             };
             if let Some(token) = &token
                 && !token_retried
@@ -201,9 +192,7 @@ impl RequestBuilder {
                 // request was refused before it was processed. Not paid from the budget: the
                 // service is not failing.
                 tracing::info!("the gateway refused the access token: fetching a new one");
-                if let Some(provider) = inner.tokens.provider() {
-                    provider.invalidate(token);
-                }
+                inner.tokens.invalidate(token);
                 token_retried = true;
                 attempt -= 1;
                 continue;

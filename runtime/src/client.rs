@@ -291,13 +291,53 @@ impl Tokens {
         }
     }
 
-    pub(crate) async fn token_for(
-        &self,
-        scopes: &ScopeSet,
-    ) -> Result<Option<AccessToken>, TokenError> {
+    /// The token for an authenticated call, and the scopes it grants: the server's answer,
+    /// or — in memory — the scopes asked for.
+    pub(crate) async fn grant(&self, scopes: &ScopeSet) -> Result<Grant, TokenError> {
         match self {
-            Self::OAuth(p) => p.token_for(scopes).await.map(Some),
-            Self::InMemory => Ok(None),
+            Self::OAuth(p) => {
+                let token = p.token_for(scopes).await?;
+                let scopes = token.shared_scopes();
+                Ok(Grant {
+                    token: Some(token),
+                    scopes,
+                })
+            }
+            Self::InMemory => Ok(Grant {
+                token: None,
+                scopes: scopes.as_slice().into(),
+            }),
+        }
+    }
+
+    /// Drops a token the gateway refused.
+    pub(crate) fn invalidate(&self, token: &AccessToken) {
+        if let Self::OAuth(p) = self {
+            p.invalidate(token);
+        }
+    }
+
+    /// Reads the servers' clock from an answer (in memory there is no server).
+    pub(crate) fn observe_clock(&self, headers: &http::HeaderMap, received: SystemTime) {
+        if let Self::OAuth(p) = self {
+            p.observe_clock(headers, received);
+        }
+    }
+}
+
+/// What an attempt carries: a bearer token (none in memory, or for a call without one) and
+/// the scopes granted.
+pub(crate) struct Grant {
+    pub(crate) token: Option<AccessToken>,
+    pub(crate) scopes: Arc<[String]>,
+}
+
+impl Grant {
+    /// A call sent without a token.
+    pub(crate) fn none() -> Self {
+        Self {
+            token: None,
+            scopes: Arc::new([]),
         }
     }
 }

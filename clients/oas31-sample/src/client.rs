@@ -25,11 +25,21 @@ impl Client {
     pub const DEFAULT_LEGAL_CONTEXT: Option<&'static str> = None;
     /// A client for the environment and channel of `config`.
     pub fn new(config: &Config) -> Result<Self, Error> {
-        let mut config = config.clone();
-        if config.token.scopes.is_empty() {
-            config.token.scopes = Self::SCOPES.iter().map(|s| s.to_string()).collect();
-        }
-        Ok(Self::from_runtime(BcssClient::new(&config)?))
+        Ok(Self::from_runtime(BcssClient::new(&with_annex_scopes(
+            config,
+        ))?))
+    }
+    /// A client whose requests go to `transport` instead of the network (in tests: the
+    /// `testing` feature's fakes, a replayed recording), with the timeouts, retries and
+    /// scopes of `config`. No token is obtained.
+    pub fn with_transport(
+        config: &Config,
+        transport: impl bcss_runtime::Transport,
+    ) -> Result<Self, Error> {
+        Ok(Self::from_runtime(BcssClient::with_transport(
+            &with_annex_scopes(config),
+            transport,
+        )?))
     }
     /// Wraps an existing runtime client (sharing its token cache and connections).
     pub fn from_runtime(inner: BcssClient) -> Self {
@@ -135,4 +145,12 @@ impl Client {
                 .path_param("noticeId", &notice_id),
         }
     }
+}
+/// `config` asking for the annex's scopes when it names none.
+fn with_annex_scopes(config: &Config) -> Config {
+    let mut config = config.clone();
+    if config.token.scopes.is_empty() {
+        config.token.scopes = Client::SCOPES.iter().map(|s| s.to_string()).collect();
+    }
+    config
 }

@@ -119,7 +119,7 @@ pub fn emit(api: &Api, krate: &str) -> TokenStream {
 
         use bcss_runtime::testing::{FakeGateway, FakeOperation};
         #operation_fake
-        use bcss_runtime::{BcssClient, Config, Error};
+        use bcss_runtime::{Config, Error};
 
         /// Every operation of the client, in its order, as the fake gateway knows them.
         pub const OPERATIONS: &[FakeOperation] = &[#(#operations),*];
@@ -151,16 +151,11 @@ pub fn emit(api: &Api, krate: &str) -> TokenStream {
                     .unwrap_or_else(|e| unreachable!("the in-memory configuration is valid: {e}"))
             }
 
-            /// A client on these fakes with the timeouts, retries and scopes of `config` (the
-            /// annex's scopes when it names none, and the default LegalContext, as
-            /// [`crate::Client::new`] gives). No token is obtained, no socket opened.
+            /// A client on these fakes with the timeouts, retries and scopes of `config`
+            /// ([`crate::Client::with_transport`]: the annex's scopes when it names none, the
+            /// default LegalContext). No token is obtained, no socket opened.
             pub fn client_with(&self, config: &Config) -> Result<crate::Client, Error> {
-                let mut config = config.clone();
-                if config.token.scopes.is_empty() {
-                    config.token.scopes = crate::Client::SCOPES.iter().map(|s| s.to_string()).collect();
-                }
-                let inner = BcssClient::with_transport(&config, self.gateway.transport())?;
-                Ok(crate::Client::from_runtime(inner))
+                crate::Client::with_transport(config, self.gateway.transport())
             }
 
             /// The untyped gateway underneath (every request sent, hand-written answers).

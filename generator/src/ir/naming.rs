@@ -96,6 +96,7 @@ const TRAIT_METHODS: &[&str] = &[
 /// Methods every generated `Client` has besides the operations.
 pub const CLIENT_METHODS: &[&str] = &[
     "new",
+    "with_transport",
     "from_runtime",
     "with_legal_context",
     "runtime",
