@@ -14,10 +14,12 @@
 pub mod annex;
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 mod generate;
 pub mod ir;
 pub mod load;
+pub mod version;
 
 pub use diag::{Diagnostic, Severity};
 pub use generate::{Generated, Generator};
