@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::annex::Annex;
 use crate::check::{self, UnauthorisedOperations};
 use crate::diag::Diagnostic;
-use crate::emit::{self, EmitOptions, GeneratedCrate, RuntimeDependency};
+use crate::emit::{self, EmitOptions, GeneratedCrate, PreviousRelease, RuntimeDependency};
 use crate::ir::Api;
 use crate::load::Contract;
 
@@ -19,6 +19,7 @@ pub struct Generator {
     standalone: bool,
     unauthorised: UnauthorisedOperations,
     rustfmt: bool,
+    previous: Option<PathBuf>,
 }
 
 /// A generated crate and the warnings met on the way.
@@ -33,9 +34,14 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// Lines of generated text, all files together.
+    /// Lines of generated text, all files together (the copied contract aside).
     pub fn line_count(&self) -> usize {
-        self.krate.files.values().map(|f| f.lines().count()).sum()
+        self.krate
+            .files
+            .iter()
+            .filter(|(name, _)| !name.starts_with(crate::emit::CONTRACT_DIR))
+            .map(|(_, f)| f.lines().count())
+            .sum()
     }
 
     /// `7 operations, 36 types, 1446 lines`, for reports.
@@ -60,6 +66,7 @@ impl Generator {
             standalone: true,
             unauthorised: UnauthorisedOperations::Fail,
             rustfmt: true,
+            previous: None,
         }
     }
 
@@ -101,11 +108,24 @@ impl Generator {
         self
     }
 
+    /// The crate's previous release (a folder: the crate as generated or as published, with its
+    /// `Cargo.toml`, `contract/` and `CHANGELOG.md`): the new version follows the version policy
+    /// from it, and the changelog gets an entry from the contract diff.
+    pub fn previous(mut self, crate_dir: impl Into<PathBuf>) -> Self {
+        self.previous = Some(crate_dir.into());
+        self
+    }
+
     /// Runs every stage and returns the files.
     pub fn generate(&self) -> Result<Generated, Diagnostic> {
         let contract = Contract::load(&self.spec)?;
         let annex = self.annex.as_deref().map(Annex::load).transpose()?;
         let mut api = Api::from_contract(&contract)?;
+        let previous = self
+            .previous
+            .as_deref()
+            .map(|dir| previous_release(dir, &api))
+            .transpose()?;
         let warnings = check::apply(&contract, &mut api, annex.as_ref(), self.unauthorised)?;
         let crate_name = match &self.crate_name {
             Some(n) => n.clone(),
@@ -120,6 +140,7 @@ impl Generator {
             runtime: self.runtime.clone(),
             standalone: self.standalone,
             rustfmt: self.rustfmt,
+            previous,
         };
         let krate = emit::emit_with_warnings(&api, annex.as_ref(), &options, &warnings)?;
         Ok(Generated {
@@ -153,6 +174,41 @@ impl Generator {
         generated.krate.write(out)?;
         Ok(generated)
     }
+}
+
+/// Reads a previously generated crate and compares its contract with the new one.
+fn previous_release(dir: &Path, new: &Api) -> Result<PreviousRelease, Diagnostic> {
+    let manifest_path = dir.join("Cargo.toml");
+    let shown = manifest_path.display().to_string();
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+        Diagnostic::error(&shown, "", format!("cannot read: {e}"))
+            .hint("--previous takes the folder of the crate's previous release (as generated, or as a registry serves it)")
+    })?;
+    let manifest: toml::Table = toml::from_str(&text)
+        .map_err(|e| Diagnostic::error(&shown, "", format!("not a Cargo manifest: {e}")))?;
+    let package = manifest.get("package");
+    let version = package
+        .and_then(|p| p.get("version"))
+        .and_then(toml::Value::as_str)
+        .and_then(crate::version::CrateVersion::parse)
+        .ok_or_else(|| {
+            Diagnostic::error(&shown, "/package/version", "no `major.minor.patch` version")
+        })?;
+    let contract = package
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("bcss"))
+        .and_then(|b| b.get("contract"))
+        .and_then(toml::Value::as_str)
+        .ok_or_else(|| {
+            Diagnostic::error(&shown, "/package/metadata/bcss/contract", "missing")
+                .hint("the previous crate was generated before crates carried their contract: regenerate it from its contract once, or publish a first release without --previous")
+        })?;
+    let old = Api::from_contract(&Contract::load(&dir.join(contract))?)?;
+    Ok(PreviousRelease {
+        version,
+        changelog: std::fs::read_to_string(dir.join("CHANGELOG.md")).unwrap_or_default(),
+        diff: crate::diff::diff_apis(&old, new),
+    })
 }
 
 fn valid_crate_name(name: &str) -> Result<(), Diagnostic> {

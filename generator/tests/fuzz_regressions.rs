@@ -16,6 +16,7 @@ fn run(name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         runtime: RuntimeDependency::Version("0.1.0".into()),
         standalone: true,
         rustfmt: false,
+        previous: None,
     };
     emit::emit(&api, None, &options).map(drop)
 }

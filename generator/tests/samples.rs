@@ -48,7 +48,13 @@ fn generated_code_of_every_sample_matches_its_snapshot() {
             "{spec}: {:?}",
             generated.warnings
         );
-        for (file, content) in &generated.krate.files {
+        // The contract files are copies of the input: checked byte for byte below, not pinned.
+        for (file, content) in generated
+            .krate
+            .files
+            .iter()
+            .filter(|(f, _)| !f.starts_with("contract/"))
+        {
             let name = format!("{client}__{}", file.replace('/', "__"));
             insta::assert_snapshot!(name, content);
         }

@@ -184,6 +184,7 @@ fn options(rustfmt: bool) -> EmitOptions {
         runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").into()),
         standalone: true,
         rustfmt,
+        previous: None,
     }
 }
 

@@ -25,8 +25,12 @@ pub struct Args {
     /// Leave out operations the annex does not authorise instead of failing.
     #[arg(long)]
     skip_unauthorised: bool,
+    /// The crate's previous release (its folder, as generated or as a registry serves it): the
+    /// version follows the version policy from it and CHANGELOG.md gets the contract diff.
+    #[arg(long)]
+    previous: Option<PathBuf>,
     /// Regenerate every client checked in under clients/ from specs/.
-    #[arg(long, conflicts_with_all = ["spec", "out"])]
+    #[arg(long, conflicts_with_all = ["spec", "out", "previous"])]
     all: bool,
 }
 
@@ -70,6 +74,9 @@ pub fn run(args: Args) -> Result<()> {
     }
     if args.skip_unauthorised {
         generator = generator.skip_unauthorised();
+    }
+    if let Some(p) = args.previous {
+        generator = generator.previous(p);
     }
     report(&spec.display().to_string(), generator, &out)
 }

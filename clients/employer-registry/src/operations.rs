@@ -67,8 +67,11 @@ impl SearchEmployers {
         Ok(request)
     }
 }
-/// The successful answers of `search_employers`.
+/** The successful answers of `search_employers`.
+
+A later contract may document more: match with a `_` arm, so that such a version is a compatible upgrade.*/
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref"

@@ -126,6 +126,7 @@ impl std::str::FromStr for LegalContext {
 /// * `inLiquidation`: in voluntary or judicial liquidation;
 /// * `bankrupt`: declared bankrupt.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum EmployerStatus {
     /// `active`
     #[serde(rename = "active")]
@@ -139,7 +140,8 @@ pub enum EmployerStatus {
     /// `bankrupt`
     #[serde(rename = "bankrupt")]
     Bankrupt,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -193,6 +195,7 @@ pub struct UnresolvedEnterpriseNumber {
 /// * `notAnEmployer`: known enterprise, never registered as employer;
 /// * `confidential`: not visible under the legal context used.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum UnresolvedEnterpriseNumberReason {
     /// `unknown`
     #[serde(rename = "unknown")]
@@ -203,7 +206,8 @@ pub enum UnresolvedEnterpriseNumberReason {
     /// `confidential`
     #[serde(rename = "confidential")]
     Confidential,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -567,6 +571,7 @@ impl std::str::FromStr for OrganizationUnitUnitId {
 }
 /// Kind of change to be notified of. New values may be added.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum EventType {
     /// `employerUpdated`
     #[serde(rename = "employerUpdated")]
@@ -580,7 +585,8 @@ pub enum EventType {
     /// `establishmentClosed`
     #[serde(rename = "establishmentClosed")]
     EstablishmentClosed,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -638,6 +644,7 @@ pub struct Subscription {
         Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DocumentType {
     /// `mandate`
     #[serde(rename = "mandate")]
@@ -648,7 +655,8 @@ pub enum DocumentType {
     /// `other`
     #[serde(rename = "other")]
     Other,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -752,6 +760,7 @@ impl std::str::FromStr for ListEstablishmentsActivityCodeItem {
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListEstablishmentsSortItem {
     /// `name`
     #[serde(rename = "name")]
@@ -771,7 +780,8 @@ pub enum ListEstablishmentsSortItem {
     /// `-establishmentUnitNumber`
     #[serde(rename = "-establishmentUnitNumber")]
     EstablishmentUnitNumber2,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }

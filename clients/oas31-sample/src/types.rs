@@ -8,6 +8,7 @@ pub struct HealthStatus {
     pub status: crate::types::HealthStatusStatus,
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum HealthStatusStatus {
     /// `UP`
     #[serde(rename = "UP")]
@@ -18,7 +19,8 @@ pub enum HealthStatusStatus {
     /// `DOWN`
     #[serde(rename = "DOWN")]
     Down,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -64,11 +66,13 @@ pub struct Notice {
 }
 /// Always `notice` (room for other kinds of publications).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum NoticeKind {
     /// `notice`
     #[serde(rename = "notice")]
     Notice,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }

@@ -150,8 +150,11 @@ impl GetStatusHistory {
         Ok(request)
     }
 }
-/// The successful answers of `get_status_history`.
+/** The successful answers of `get_status_history`.
+
+A later contract may document more: match with a `_` arm, so that such a version is a compatible upgrade.*/
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref"
@@ -258,8 +261,11 @@ impl GetStatusCertificateTask {
         }
     }
 }
-/// The successful answers of `get_status_certificate_task`.
+/** The successful answers of `get_status_certificate_task`.
+
+A later contract may document more: match with a `_` arm, so that such a version is a compatible upgrade.*/
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref"

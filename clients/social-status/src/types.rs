@@ -88,6 +88,7 @@ impl std::str::FromStr for LegalContext {
 ///
 /// New values may be added: clients must accept values they do not know.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum SocialStatusCode {
     /// `employee`
     #[serde(rename = "employee")]
@@ -104,7 +105,8 @@ pub enum SocialStatusCode {
     /// `retired`
     #[serde(rename = "retired")]
     Retired,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -310,6 +312,7 @@ pub struct PensionEvidence {
     pub pension_start: Option<bcss_runtime::exports::chrono::NaiveDate>,
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum PensionEvidencePensionType {
     /// `retirement`
     #[serde(rename = "retirement")]
@@ -317,7 +320,8 @@ pub enum PensionEvidencePensionType {
     /// `survivor`
     #[serde(rename = "survivor")]
     Survivor,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -471,6 +475,7 @@ pub struct ContactPreferences {
 }
 /// One of the three official languages of Belgium, as an ISO 639-1 code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum BelgianLanguage {
     /// `nl`
     #[serde(rename = "nl")]
@@ -481,7 +486,8 @@ pub enum BelgianLanguage {
     /// `de`
     #[serde(rename = "de")]
     De,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -535,6 +541,7 @@ impl std::str::FromStr for ContactPreferencesPatchEmail {
 }
 /// New preferred language, or `null` to fall back to the language of the person's region.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ContactPreferencesPatchPreferredLanguage {
     /// `nl`
     #[serde(rename = "nl")]
@@ -545,7 +552,8 @@ pub enum ContactPreferencesPatchPreferredLanguage {
     /// `de`
     #[serde(rename = "de")]
     De,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }
@@ -766,6 +774,7 @@ pub struct StatusCertificateTask {
 }
 /// `processing` while running, then `done` or `failed`. Further values may be added.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum StatusCertificateTaskState {
     /// `processing`
     #[serde(rename = "processing")]
@@ -776,7 +785,8 @@ pub enum StatusCertificateTaskState {
     /// `done`
     #[serde(rename = "done")]
     Done,
-    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
     #[serde(untagged)]
     Unknown(String),
 }

@@ -109,6 +109,11 @@ pub async fn decide(
         SocialStatusCode::Unknown(status) => Ok(Decision::ManualReview {
             status: status.clone(),
         }),
+        // A value that a later version of the client names (the enum is `#[non_exhaustive]`, so
+        // such a version is a compatible upgrade): a person decides, as for an unknown one.
+        other => Ok(Decision::ManualReview {
+            status: format!("{other:?}"),
+        }),
     }
 }
 
@@ -167,6 +172,8 @@ async fn out_of_work_since(
             Some((_, history)) => history.clone(),
             None => return Ok(person.period.start),
         },
+        // An answer that a later contract documents: decide from the current period alone.
+        _ => return Ok(person.period.start),
     };
     // Most recent first: walk back while the periods are out of work and join up.
     let mut since = person.period.start;

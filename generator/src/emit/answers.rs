@@ -84,7 +84,10 @@ pub(super) fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, T
         }
         many => {
             let name = format_ident!("{}Response", op.type_name);
-            let doc = format!(" The successful answers of `{}`.", op.fn_name);
+            let doc = format!(
+                " The successful answers of `{}`.\n\n A later contract may document more: match with a `_` arm, so that such a version is a compatible upgrade.",
+                op.fn_name
+            );
             let variants = many.iter().map(|a| {
                 let v = ident(&a.name);
                 let d = doc2(Some(&status_label(a)), a.doc.as_deref());
@@ -120,6 +123,7 @@ pub(super) fn answers(op: &Operation, api: &Api) -> (TokenStream, TokenStream, T
                 quote! {
                     #[doc = #doc]
                     #[derive(Clone, Debug)]
+                    #[non_exhaustive]
                     #[allow(clippy::large_enum_variant, reason = "answers are decoded once and moved, not stored in bulk; boxing would cost every caller a deref")]
                     pub enum #name {
                         #(#variants)*

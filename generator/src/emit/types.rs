@@ -131,9 +131,11 @@ fn emit_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#vs)*
-                    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`).
+                    /// A value this client does not know yet: the API may add values (Belgif `evo-compat`),
+                    /// and a later version of this crate may name it (the enum is `#[non_exhaustive]`: match with a `_` arm).
                     #[serde(untagged)]
                     Unknown(String),
                 }

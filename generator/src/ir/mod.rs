@@ -36,6 +36,9 @@ pub struct Api {
     pub sha256: String,
     /// `info.license.identifier` (SPDX, OpenAPI 3.1): the contract's own licence.
     pub contract_license: Option<String>,
+    /// The contract's files as read (name relative to the root file's folder, bytes), root
+    /// first: a generated crate carries them, so a later version can be compared with it.
+    pub contract_files: Vec<(String, Vec<u8>)>,
 }
 
 impl Api {
@@ -93,6 +96,10 @@ impl Api {
                 .get("license")
                 .and_then(|l| text(l, "identifier"))
                 .filter(|s| !s.is_empty()),
+            contract_files: c
+                .files_as_written()
+                .map(|(name, bytes)| (name.to_owned(), bytes.to_vec()))
+                .collect(),
         })
     }
 }

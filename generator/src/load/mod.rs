@@ -46,6 +46,8 @@ impl Loc {
 struct File {
     name: String,
     value: Value,
+    /// The bytes as read, kept so a generated crate can carry its contract unchanged.
+    bytes: Vec<u8>,
     /// Maps pointers of `value` back to the file as written, applied in order (normalisation,
     /// then conversion from Swagger 2.0).
     origins: Vec<Origin>,
@@ -118,6 +120,7 @@ impl Contract {
         contract.files.push(File {
             name: root,
             value: root_value,
+            bytes: bytes.to_vec(),
             origins: Vec::new(),
         });
         // Breadth-first over external references.
@@ -149,6 +152,7 @@ impl Contract {
                 contract.files.push(File {
                     name,
                     value,
+                    bytes,
                     origins: Vec::new(),
                 });
             }
@@ -178,6 +182,14 @@ impl Contract {
             pointer = origin.original(&pointer);
         }
         pointer
+    }
+
+    /// Every file of the contract as it was read: its name (relative to the root file's folder,
+    /// `..` where a reference leaves it) and its bytes, root first.
+    pub fn files_as_written(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .map(|f| (f.name.as_str(), f.bytes.as_slice()))
     }
 
     /// The root document's location.
