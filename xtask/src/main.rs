@@ -48,14 +48,12 @@ enum Command {
     ///
     /// Example: `cargo xtask bench-gen --sizes 10,100,1000,5000 --check-up-to 1000`
     BenchGen(bench_gen::Args),
-    /// Package (with --dry-run) or publish bcss-runtime and every generated client crate.
+    /// Package (with --dry-run) or publish bcss-runtime and the generated client crates to a
+    /// Cargo registry, refusing a client version that breaks the registry's previous one
+    /// without a major step (`bcss diff` and `cargo semver-checks`).
     ///
-    /// Example: `cargo xtask publish --dry-run`
-    Publish {
-        /// Only run `cargo package` (builds each packaged crate from its .crate file).
-        #[arg(long)]
-        dry_run: bool,
-    },
+    /// Example: `cargo xtask publish --dry-run`, `cargo xtask publish --registry company`
+    Publish(publish::Args),
     /// Run the cargo-fuzz targets (`fuzz/`) for S seconds each on a seed corpus built from
     /// `specs/` and `../shared/corpus/`; fails on a crash. Needs nightly and cargo-fuzz.
     ///
@@ -76,7 +74,7 @@ fn main() -> ExitCode {
         Command::Demo { dir } => runtime.block_on(demo::run(dir)),
         Command::Generate(args) => generate::run(args),
         Command::Corpus(args) => corpus::run(args),
-        Command::Publish { dry_run } => publish::run(dry_run),
+        Command::Publish(args) => publish::run(args),
         Command::Synth(args) => synth::run(args),
         Command::BenchGen(args) => bench_gen::run(args),
         Command::Fuzz(args) => fuzz::run(args),

@@ -1,12 +1,58 @@
-//! `cargo xtask publish [--dry-run]`: packages bcss-runtime and every generated client under
-//! `clients/` together (so the clients resolve the unpublished runtime from the same batch) and,
-//! without `--dry-run`, publishes them.
+//! `cargo xtask publish`: `--dry-run` packages bcss-runtime and every generated client under
+//! `clients/` together (so the clients resolve the unpublished runtime from the same batch);
+//! `--registry NAME` publishes them to a Cargo registry, a client only when the version policy
+//! holds against the registry's previous version (`bcss diff` and `cargo semver-checks` agree).
 
+mod registry;
+mod release;
+mod semver;
+mod stage;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-pub fn run(dry_run: bool) -> Result<()> {
+/// `cargo xtask publish` arguments.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Only run `cargo package` (builds each packaged crate from its .crate file).
+    #[arg(long, conflicts_with = "registry")]
+    dry_run: bool,
+    /// Publish to this registry (as Cargo knows it: `[registries.NAME]` or
+    /// `CARGO_REGISTRIES_NAME_INDEX`; its token from `CARGO_REGISTRIES_NAME_TOKEN`).
+    #[arg(long)]
+    registry: Option<String>,
+    /// A generated client crate to publish (repeatable; default: every crate under clients/).
+    #[arg(long = "crate", requires = "registry")]
+    crates: Vec<PathBuf>,
+    /// Skip Cargo's build of each packaged crate before upload.
+    #[arg(long)]
+    no_verify: bool,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    match args.registry {
+        Some(name) => release::run(&name, &args.crates, !args.no_verify),
+        None => package(args.dry_run),
+    }
+}
+
+/// The Cargo that runs this task.
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The last `lines` lines of a tool's output, indented, for an error message.
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    all[all.len().saturating_sub(lines)..]
+        .iter()
+        .map(|l| format!("    {l}\n"))
+        .collect()
+}
+
+fn package(dry_run: bool) -> Result<()> {
     let root = crate::generate::workspace_root();
     let mut packages = vec!["bcss-runtime".to_owned()];
     for (spec, client) in crate::generate::SAMPLES {
@@ -27,7 +73,7 @@ pub fn run(dry_run: bool) -> Result<()> {
     let verify_dir = root.join("target/package-verify");
     let _ = std::fs::remove_dir_all(verify_dir.join("package/tmp-registry"));
     forget_builds_of_our_crates(&verify_dir.join("debug"))?;
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut cmd = Command::new(cargo());
     cmd.arg(if dry_run { "package" } else { "publish" })
         .current_dir(&root)
         .arg("--target-dir")
