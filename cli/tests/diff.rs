@@ -86,9 +86,15 @@ fn the_json_report_parses_and_has_the_documented_fields() {
     let c = &changes[0];
     assert_eq!(c["kind"], "operation_renamed");
     assert_eq!(c["location"], "GET /persons/{id}");
-    assert_eq!((&c["wire"], &c["rust"]), (&"compatible".into(), &"breaking".into()));
+    assert_eq!(
+        (&c["wire"], &c["rust"]),
+        (&"compatible".into(), &"breaking".into())
+    );
     assert_eq!(c["breaking"], true);
-    assert_eq!((&c["old"], &c["new"]), (&"get_person".into(), &"read_person".into()));
+    assert_eq!(
+        (&c["old"], &c["new"]),
+        (&"get_person".into(), &"read_person".into())
+    );
     assert!(c["message"].as_str().unwrap().contains("get_person"));
 }
 
@@ -99,7 +105,10 @@ fn fail_on_breaking_exits_1_on_a_breaking_pair_and_0_on_a_compatible_one() {
     let out = bcss(&[&old, &breaking], &["--fail-on-breaking"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(stdout(&out).contains("BREAKING"), "{}", stdout(&out));
-    let out = bcss(&[&old, &compatible], &["--fail-on-breaking", "--format", "md"]);
+    let out = bcss(
+        &[&old, &compatible],
+        &["--fail-on-breaking", "--format", "md"],
+    );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let md = stdout(&out);
     assert!(md.starts_with("No breaking change\n"), "{md}");
@@ -127,10 +136,16 @@ fn a_broken_contract_exits_2_naming_the_pointer() {
     let broken = write(
         dir.path(),
         "broken.yaml",
-        &OLD.replace("\"#/components/schemas/Person\"", "\"#/components/schemas/Nobody\""),
+        &OLD.replace(
+            "\"#/components/schemas/Person\"",
+            "\"#/components/schemas/Nobody\"",
+        ),
     );
     let out = bcss(&[&broken, &old], &["--format", "json"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("OLD") && err.contains("broken.yaml#/paths"), "{err}");
+    assert!(
+        err.contains("OLD") && err.contains("broken.yaml#/paths"),
+        "{err}"
+    );
 }
