@@ -14,7 +14,7 @@ use crate::flux_form::FormFormat;
     name = "bcss",
     version,
     about = "Onboarding doctor and everyday commands for partners of the KSZ-BCSS REST services.",
-    after_help = "Examples:\n  bcss doctor --config bcss.toml --api demo/v1\n  bcss token --scope scope:cbss:api:demo:consult\n  bcss flux-form --source-name app01 --source-ip 10.0.0.5 --nat-ip 193.191.0.10\n  bcss sandbox --dir ./sandbox-dir"
+    after_help = "Examples:\n  bcss doctor --config bcss.toml --api demo/v1\n  bcss token --scope scope:cbss:api:demo:consult\n  bcss flux-form --source-name app01 --source-ip 10.0.0.5 --nat-ip 193.191.0.10\n  bcss sandbox --dir ./sandbox-dir\n  bcss diff old/openapi.yaml new/openapi.yaml"
 )]
 pub struct Cli {
     /// The command.
@@ -65,6 +65,40 @@ pub enum Command {
         disable_help_flag = true
     )]
     Call(CallArgs),
+    /// Compare two versions of a contract (file, folder or zip each) as the generator renders
+    /// them: every change, whether it breaks deployed clients (the wire) or code written against
+    /// the generated crate (Rust), and the semver step the crate needs.
+    #[command(
+        after_help = "Examples:\n  bcss diff specs/socialStatus new/socialStatus.zip\n  bcss diff old/openapi.yaml new/openapi.yaml --format md >> CHANGELOG.md\n  bcss diff old.zip new.zip --format json --fail-on-breaking   # in CI, see docs/diff.md\n\nExit status: 0 when compared (breaking or not, unless --fail-on-breaking), 1 with\n--fail-on-breaking when a change breaks the wire or the Rust API, 2 when a contract cannot be\nread."
+    )]
+    Diff(DiffArgs),
+}
+
+/// `bcss diff`.
+#[derive(Clone, Debug, Args)]
+pub struct DiffArgs {
+    /// The old contract: an OpenAPI / Swagger file, a folder, or the zip BCSS sends.
+    pub old: PathBuf,
+    /// The new contract.
+    pub new: PathBuf,
+    /// Output format: a terminal summary, Markdown (a changelog entry), or JSON (docs/diff.md).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiffFormat,
+    /// Exit with status 1 when a change breaks the wire or the Rust API.
+    #[arg(long)]
+    pub fail_on_breaking: bool,
+}
+
+/// `bcss diff --format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per change, for a terminal.
+    #[default]
+    Text,
+    /// Markdown, for a changelog entry or a review.
+    Md,
+    /// JSON, for programs.
+    Json,
 }
 
 /// `bcss call`.

@@ -5,6 +5,7 @@ pub mod annex;
 pub mod args;
 pub mod call;
 pub mod config;
+pub mod diff;
 pub mod doctor;
 pub mod error;
 pub mod flux_form;
@@ -112,6 +113,11 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
                 message: "the contract is required".into(),
             }),
         },
+        Command::Diff(a) => {
+            let (text, exit) = diff::run(&a)?;
+            write!(stdout, "{text}")?;
+            Ok(exit)
+        }
         Command::Sandbox(a) => {
             let sandbox = sandbox::start(&a).await?;
             write!(stdout, "{}", sandbox::banner(&sandbox, &a))?;

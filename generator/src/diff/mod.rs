@@ -2,8 +2,13 @@
 //! classified for the wire (an already-deployed client talking to the new server) and for the
 //! generated Rust API (code written against the old crate compiling against the new one).
 //!
-//! INTERFACE STUB: the types and signatures are fixed; the comparison is being written.
+//! The comparison reads the IR, not the YAML: operations are matched by method and path template
+//! (`operations.rs`, with parameters and bodies in `requests.rs`), named types by their Rust name
+//! (`types.rs`), and where a type is used — request, response, both — decides the wire verdict of
+//! its changes (`usage.rs`). `render.rs` spells types as the generated code does; `report.rs`
+//! writes the Markdown and JSON reports. The classification is documented in `docs/diff.md`.
 
+use std::fmt;
 use std::path::Path;
 
 use serde::Serialize;
@@ -11,6 +16,13 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::ir::Api;
 use crate::load::Contract;
+
+mod operations;
+mod render;
+mod report;
+mod requests;
+mod types;
+mod usage;
 
 /// Whether a change keeps what worked working.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -20,6 +32,26 @@ pub enum Impact {
     Compatible,
     /// Something that worked may stop working (a request refused, code that no longer compiles).
     Breaking,
+}
+
+impl Impact {
+    /// `Breaking` when `breaking` holds.
+    pub fn breaking_if(breaking: bool) -> Impact {
+        if breaking {
+            Impact::Breaking
+        } else {
+            Impact::Compatible
+        }
+    }
+}
+
+impl fmt::Display for Impact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Impact::Compatible => "compatible",
+            Impact::Breaking => "breaking",
+        })
+    }
 }
 
 /// The semver step a change needs in the generated crate.
@@ -32,6 +64,16 @@ pub enum Bump {
     Minor,
     /// Rust API broken: a major release (`0.x`: the minor number).
     Major,
+}
+
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        })
+    }
 }
 
 /// One difference between the two contracts.
@@ -50,6 +92,47 @@ pub struct Change {
     pub breaking: bool,
     /// One sentence: what changed and why it is (not) breaking.
     pub message: String,
+    /// The value before, where one thing was replaced by another (a type, a name, a flag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    /// The value after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+}
+
+impl Change {
+    /// A change; `breaking` follows from the two verdicts.
+    pub(crate) fn new(
+        kind: &str,
+        location: impl Into<String>,
+        wire: Impact,
+        rust: Impact,
+        message: impl Into<String>,
+    ) -> Change {
+        Change {
+            kind: kind.to_owned(),
+            location: location.into(),
+            wire,
+            rust,
+            breaking: wire == Impact::Breaking || rust == Impact::Breaking,
+            message: message.into(),
+            old: None,
+            new: None,
+        }
+    }
+
+    /// With the value after (something added with a property worth saying).
+    pub(crate) fn now(mut self, new: impl Into<String>) -> Change {
+        self.new = Some(new.into());
+        self
+    }
+
+    /// With the values before and after.
+    pub(crate) fn values(mut self, old: impl Into<String>, new: impl Into<String>) -> Change {
+        self.old = Some(old.into());
+        self.new = Some(new.into());
+        self
+    }
 }
 
 /// The version and identity of one side.
@@ -85,6 +168,11 @@ impl ContractDiff {
         self.changes.iter().any(|c| c.rust == Impact::Breaking)
     }
 
+    /// Any change breaks a deployed client on the wire.
+    pub fn wire_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.wire == Impact::Breaking)
+    }
+
     /// The smallest semver step of the generated crate that these changes allow.
     pub fn required_bump(&self) -> Bump {
         if self.rust_breaking() {
@@ -98,21 +186,12 @@ impl ContractDiff {
 
     /// Markdown for a changelog entry or a review (headings: breaking, then compatible).
     pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        for c in &self.changes {
-            out.push_str(&format!("- `{}` {}: {}\n", c.kind, c.location, c.message));
-        }
-        out
+        report::markdown(self)
     }
 
     /// The JSON report (documented in `docs/diff.md`).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "breaking": self.breaking(),
-            "old": self.old,
-            "new": self.new,
-            "changes": self.changes,
-        })
+        report::json(self)
     }
 }
 
@@ -123,10 +202,17 @@ pub fn diff_apis(old: &Api, new: &Api) -> ContractDiff {
         version: a.version.clone(),
         sha256: a.sha256.clone(),
     };
+    let usage = usage::Usage::of(old, new);
+    let mut changes = operations::diff(old, new);
+    changes.extend(types::diff(old, new, &usage));
+    changes.sort_by(|a, b| {
+        (&a.location, &a.kind, &a.message).cmp(&(&b.location, &b.kind, &b.message))
+    });
+    changes.dedup();
     ContractDiff {
         old: side(old),
         new: side(new),
-        changes: Vec::new(),
+        changes,
     }
 }
 
