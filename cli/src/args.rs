@@ -54,7 +54,7 @@ pub enum Command {
     /// Generate a typed client crate from an OpenAPI contract and its partner annex (the same
     /// generator as `cargo xtask generate`).
     #[command(
-        after_help = "Example:\n  bcss generate --spec openapi.yaml --annex annex.yaml --out ./social-status-client"
+        after_help = "Examples:\n  bcss generate --spec openapi.yaml --annex annex.yaml --out ./social-status-client\n  bcss generate --spec socialStatus-1.3.zip --annex annex.yaml --out ./social-status-client --previous ./social-status-client-1.2   # version policy + CHANGELOG.md entry"
     )]
     Generate(GenerateArgs),
     /// Any operation of any contract (OpenAPI 3.0, 3.1, Swagger 2.0; file, folder or zip) with
@@ -267,6 +267,10 @@ pub struct GenerateArgs {
     /// Leave out operations the annex does not authorise instead of failing.
     #[arg(long)]
     pub skip_unauthorised: bool,
+    /// The crate's previous release (its folder, as generated or as a registry serves it): the
+    /// version follows the version policy from it, and CHANGELOG.md gets the contract diff.
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
 }
 
 fn parse_environment(s: &str) -> Result<Environment, String> {

@@ -28,6 +28,9 @@ pub fn run(args: &GenerateArgs) -> Result<(String, Vec<String>), CliError> {
     if args.skip_unauthorised {
         generator = generator.skip_unauthorised();
     }
+    if let Some(previous) = &args.previous {
+        generator = generator.previous(previous);
+    }
     write(&args.spec, generator, &args.out)
 }
 

@@ -227,16 +227,27 @@ fn generate_writes_the_client_crate_with_the_shared_generator() {
         crate_name: Some("bcss-social-status-test".into()),
         runtime_path: None,
         skip_unauthorised: false,
+        previous: None,
     };
     let (line, _warnings) = bcss_cli::generate::run(&args).unwrap();
     assert!(line.contains("operations"), "{line}");
     let manifest = std::fs::read_to_string(out.path().join("client/Cargo.toml")).unwrap();
     assert!(manifest.contains("bcss-social-status-test"), "{manifest}");
     assert!(out.path().join("client/src/lib.rs").exists());
+    // Regenerated in place with itself as the previous release: the same release, byte for byte.
+    let again = bcss_cli::args::GenerateArgs {
+        previous: Some(out.path().join("client")),
+        ..args.clone()
+    };
+    bcss_cli::generate::run(&again).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("client/Cargo.toml")).unwrap(),
+        manifest
+    );
 
     let missing = bcss_cli::args::GenerateArgs {
         spec: out.path().join("no-such-contract.yaml"),
-        ..args
+        ..args.clone()
     };
     let err = bcss_cli::generate::run(&missing).unwrap_err();
     assert!(err.to_string().contains("no-such-contract.yaml"), "{err}");

@@ -204,10 +204,19 @@ fn previous_release(dir: &Path, new: &Api) -> Result<PreviousRelease, Diagnostic
                 .hint("the previous crate was generated before crates carried their contract: regenerate it from its contract once, or publish a first release without --previous")
         })?;
     let old = Api::from_contract(&Contract::load(&dir.join(contract))?)?;
+    let generator = package
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("bcss"))
+        .and_then(|b| b.get("generator"))
+        .and_then(toml::Value::as_str);
+    let diff = crate::diff::diff_apis(&old, new);
     Ok(PreviousRelease {
         version,
         changelog: std::fs::read_to_string(dir.join("CHANGELOG.md")).unwrap_or_default(),
-        diff: crate::diff::diff_apis(&old, new),
+        same_input: old.sha256 == new.sha256
+            && diff.changes.is_empty()
+            && generator == Some(concat!("bcss-codegen ", env!("CARGO_PKG_VERSION"))),
+        diff,
     })
 }
 

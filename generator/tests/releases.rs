@@ -226,3 +226,41 @@ fn a_previous_release_that_carries_no_contract_is_refused_clearly() {
     assert!(err.contains("metadata/bcss/contract"), "{err}");
     assert!(err.contains("Cargo.toml"), "{err}");
 }
+
+#[test]
+fn regenerating_the_same_contract_after_itself_is_the_same_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("crate");
+    generate(&social_status(), &out, None);
+    let first = bcss_codegen::Generator::new(social_status())
+        .annex(social_status().join("annex.yaml"))
+        .crate_name("bcss-social-status")
+        .generate()
+        .unwrap()
+        .krate;
+    let again = generate(&social_status(), &out, Some(&out)).krate;
+    assert_eq!(again, first, "no version bump, no new changelog entry");
+}
+
+#[test]
+fn the_same_contract_by_another_generator_version_is_a_patch_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v1 = tmp.path().join("v1");
+    generate(&social_status(), &v1, None);
+    let manifest = std::fs::read_to_string(v1.join("Cargo.toml")).unwrap();
+    let older = manifest.replace(
+        &format!("generator = \"bcss-codegen {}\"", env!("CARGO_PKG_VERSION")),
+        "generator = \"bcss-codegen 0.0.1\"",
+    );
+    assert_ne!(older, manifest);
+    std::fs::write(v1.join("Cargo.toml"), older).unwrap();
+    let v2 = tmp.path().join("v2");
+    generate(&social_status(), &v2, Some(&v1));
+    assert_eq!(manifest_version(&v2), "1.2.1");
+    let changelog = std::fs::read_to_string(v2.join("CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("## 1.2.1 (contract 1.2)"), "{changelog}");
+    assert!(
+        changelog.contains("patch release: no API change"),
+        "{changelog}"
+    );
+}

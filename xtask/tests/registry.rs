@@ -80,6 +80,15 @@ fn run(cmd: &mut Command, registry: &LocalRegistry, target: &Path) -> Output {
     .expect("the command runs")
 }
 
+/// What a command printed, both streams.
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 fn xtask(args: &[&str], registry: &LocalRegistry, target: &Path) -> (bool, String) {
     let out = run(
         Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -88,11 +97,7 @@ fn xtask(args: &[&str], registry: &LocalRegistry, target: &Path) -> (bool, Strin
         registry,
         target,
     );
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = text(&out);
     assert!(
         !text.contains(TOKEN),
         "the registry token was printed:\n{text}"
@@ -172,6 +177,30 @@ components:
         &text[..status],
         &text[status + "        - retired\n".len()..]
     )
+}
+
+/// The README shows a refused publish: every line of it (but those with `…`, temporary paths)
+/// must be in this run's output.
+fn readme_quotes_this_refusal(out: &str) {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split_once("<!-- refused-publish:")
+        .and_then(|(_, rest)| rest.split_once("```\n"))
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("the README shows a refused publish");
+    let mut checked = 0;
+    for line in block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.contains('…'))
+    {
+        assert!(
+            out.contains(line),
+            "README line not in the run's output: {line}\n---\n{out}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} lines checked");
 }
 
 const CONSUMER_MAIN: &str = r#"
@@ -334,6 +363,7 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
         "semver-checks' finding:\n{out}"
     );
     assert!(out.contains("--previous"), "what to do:\n{out}");
+    readme_quotes_this_refusal(&out);
 
     // 1.3 with compatible changes, generated after the published release: 1.3.0, published.
     let published_v1 = out
@@ -405,11 +435,7 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
             &registry,
             &target,
         );
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = text(&out);
         assert!(out.status.success(), "{requirement}: {text}");
         assert!(text.contains("person(s) found, status 200"), "{text}");
         assert_eq!(resolved_version(&app.join("Cargo.lock")), expected);

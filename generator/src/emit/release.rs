@@ -16,6 +16,9 @@ pub struct PreviousRelease {
     pub changelog: String,
     /// From its contract to the new one.
     pub diff: ContractDiff,
+    /// It came from the same contract bytes and the same generator version: regenerating it is
+    /// the same release, not a new one.
+    pub same_input: bool,
 }
 
 /// The folder of a generated crate that holds its contract.
@@ -26,6 +29,7 @@ pub const CONTRACT_DIR: &str = "contract";
 pub fn version(api: &Api, previous: Option<&PreviousRelease>) -> CrateVersion {
     match previous {
         None => CrateVersion::of_contract(&api.version),
+        Some(p) if p.same_input => p.version,
         Some(p) => next_version(p.version, &api.version, p.diff.required_bump()),
     }
 }
@@ -88,6 +92,9 @@ pub fn changelog(
     version: CrateVersion,
     previous: Option<&PreviousRelease>,
 ) -> String {
+    if let Some(p) = previous.filter(|p| p.same_input && !p.changelog.is_empty()) {
+        return p.changelog.clone();
+    }
     let mut s = format!(
         "# Changelog of {crate_name}\n\nOne entry per release, newest first, generated from the contract diff (`bcss diff`): what changed on the wire and in this crate's Rust API.\n\n## {version} (contract {})\n\n",
         api.version
@@ -104,11 +111,12 @@ pub fn changelog(
                 Bump::Minor => "a minor release: additions, nothing breaks",
                 Bump::Patch => "a patch release: no API change",
             };
+            // The diff's own summary lines say what the sentence above says: its sections only.
+            let markdown = p.diff.to_markdown();
+            let sections = markdown.find("### ").map_or("", |at| &markdown[at..]);
             s.push_str(&format!(
-                "Generated from {contract}; compared with {} (contract {}), {kind}.\n\n{}",
-                p.version,
-                p.diff.old.version,
-                p.diff.to_markdown()
+                "Generated from {contract}; compared with {} (contract {}), {kind}.\n\n{sections}",
+                p.version, p.diff.old.version,
             ));
             if let Some(at) = p.changelog.find("\n## ") {
                 s.push_str(&p.changelog[at..]);

@@ -121,12 +121,7 @@ fn forget_stale_local_packages() -> Result<()> {
             }
             for entry in std::fs::read_dir(registry.path())?.flatten() {
                 if entry.file_name().to_string_lossy().starts_with("bcss-") {
-                    let path = entry.path();
-                    if path.is_dir() {
-                        std::fs::remove_dir_all(&path)?;
-                    } else {
-                        std::fs::remove_file(&path)?;
-                    }
+                    remove(&entry.path())?;
                 }
             }
         }
@@ -146,14 +141,18 @@ fn forget_builds_of_our_crates(profile_dir: &std::path::Path) -> Result<()> {
                 || name.starts_with("bcss_")
                 || name.starts_with("libbcss_")
             {
-                let path = entry.path();
-                if path.is_dir() {
-                    std::fs::remove_dir_all(&path)?;
-                } else {
-                    std::fs::remove_file(&path)?;
-                }
+                remove(&entry.path())?;
             }
         }
     }
     Ok(())
+}
+
+/// Removes a file or a folder.
+fn remove(path: &std::path::Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
 }
