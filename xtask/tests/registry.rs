@@ -254,7 +254,10 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
     let tmp = tempfile::tempdir().unwrap();
     let registry = LocalRegistry::start(&tmp.path().join("registry"));
     // Builds of registry crates are kept apart from the workspace's (and its lock).
-    let target = root().join("target/registry-e2e");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("registry-e2e");
 
     // Version N: the checked-in client, from specs/socialStatus 1.2.
     let (ok, out) = xtask(
