@@ -1,6 +1,7 @@
 //! `bcss diff`: two versions of a contract compared by `bcss_codegen::diff` — every change judged
 //! for deployed clients (the wire) and for code using the generated crate (Rust) — printed for a
-//! terminal, as a Markdown changelog entry, or as JSON (`docs/diff.md`).
+//! terminal, as a Markdown changelog entry, or as JSON (`docs/diff.md`). Either side may also be a
+//! generated crate's folder: it stands for the contract the crate carries.
 
 use std::path::Path;
 
@@ -23,6 +24,9 @@ pub fn run(args: &DiffArgs) -> Result<(String, u8), CliError> {
 
 /// One contract's IR; a contract that cannot be read is an argument error naming the file.
 fn load(path: &Path, argument: &'static str) -> Result<Api, CliError> {
+    // A generated crate (as published) stands for the contract it carries.
+    let carried = bcss_codegen::carried_contract(path);
+    let path = carried.as_deref().unwrap_or(path);
     Contract::load(path)
         .and_then(|c| Api::from_contract(&c))
         .map_err(|d| CliError::Argument {

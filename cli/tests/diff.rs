@@ -149,3 +149,23 @@ fn a_broken_contract_exits_2_naming_the_pointer() {
         "{err}"
     );
 }
+
+#[test]
+fn a_generated_crate_stands_for_the_contract_it_carries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, _, breaking) = contracts(dir.path());
+    let krate = dir.path().join("published");
+    bcss_codegen::Generator::new(&old).write_to(&krate).unwrap();
+    let out = bcss(&[&krate, &breaking], &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["breaking"], true);
+    assert_eq!(
+        report["changes"][0]["kind"], "operation_renamed",
+        "{report}"
+    );
+    // The crate against its own contract: nothing changed.
+    let same = bcss(&[&krate, &old], &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&same)).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]), "{report}");
+}

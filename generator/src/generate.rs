@@ -176,6 +176,20 @@ impl Generator {
     }
 }
 
+/// The root file of the contract a generated crate carries (`package.metadata.bcss.contract` of
+/// its `Cargo.toml`), when `dir` is such a crate.
+pub fn carried_contract(dir: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let manifest: toml::Table = toml::from_str(&text).ok()?;
+    let contract = manifest
+        .get("package")?
+        .get("metadata")?
+        .get("bcss")?
+        .get("contract")?
+        .as_str()?;
+    Some(dir.join(contract))
+}
+
 /// Reads a previously generated crate and compares its contract with the new one.
 fn previous_release(dir: &Path, new: &Api) -> Result<PreviousRelease, Diagnostic> {
     let manifest_path = dir.join("Cargo.toml");

@@ -22,5 +22,5 @@ pub mod load;
 pub mod version;
 
 pub use diag::{Diagnostic, Severity};
-pub use generate::{Generated, Generator};
+pub use generate::{Generated, Generator, carried_contract};
 pub use load::Contract;
