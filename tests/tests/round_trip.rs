@@ -1493,14 +1493,8 @@ fn extra_properties_survive_a_round_trip() {
     );
     assert_eq!(serde_json::to_value(&s).unwrap(), v);
     // Built by a caller: the extra properties are sent beside the named ones.
-    let mut built = CertificateSignature {
-        algorithm: None,
-        signed_at: None,
-        additional_properties: Default::default(),
-    };
-    built
-        .additional_properties
-        .insert("policy".into(), json!("urn:oid:1.2"));
+    let built =
+        CertificateSignature::new().with_additional_property("policy", json!("urn:oid:1.2"));
     assert_eq!(
         serde_json::to_value(&built).unwrap(),
         json!({"policy": "urn:oid:1.2"})
@@ -1522,7 +1516,7 @@ fn a_union_beside_properties_keeps_both() {
     );
     assert_eq!(
         d.one_of,
-        CertificateDeliveryOneOf::DownloadDelivery(DownloadDelivery { retention_days: 7 })
+        CertificateDeliveryOneOf::DownloadDelivery(DownloadDelivery::new(7))
     );
     assert_eq!(serde_json::to_value(&d).unwrap(), v);
     let v = json!({"eBoxLanguage": "de", "registeredMail": true});
@@ -1530,10 +1524,9 @@ fn a_union_beside_properties_keeps_both() {
     assert_eq!(d.notification_email, None);
     assert_eq!(
         d.one_of,
-        CertificateDeliveryOneOf::EBoxDelivery(EBoxDelivery {
-            e_box_language: BelgianLanguage::De,
-            registered_mail: Some(true),
-        })
+        CertificateDeliveryOneOf::EBoxDelivery(
+            EBoxDelivery::new(BelgianLanguage::De).with_registered_mail(true)
+        )
     );
     assert_eq!(serde_json::to_value(&d).unwrap(), v);
     // An alternative this client does not know keeps its properties, beside the known ones.

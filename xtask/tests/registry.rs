@@ -140,7 +140,8 @@ fn breaking(text: String) -> String {
     format!("{}{}", &text[..start], &text[end..])
 }
 
-/// 1.3 adds an operation, an optional query parameter and a social-status value.
+/// 1.3 adds an operation, an optional query parameter, a social-status value and an optional
+/// property of a certificate.
 fn compatible(text: String) -> String {
     let operation = r##"  /statusCertificates/{certificateId}/summary:
     get:
@@ -172,10 +173,20 @@ components:
     let status = text
         .find("        - retired\n")
         .expect("the status enum lists `retired`");
-    format!(
+    let text = format!(
         "{}        - retired\n        - student\n{}",
         &text[..status],
         &text[status + "        - retired\n".len()..]
+    );
+    let certificate = "    StatusCertificate:\n      description: A certificate of the social status of a person at a reference date.\n      type: object\n      properties:\n";
+    assert!(
+        text.contains(certificate),
+        "the certificate schema starts as expected"
+    );
+    text.replacen(
+        certificate,
+        &format!("{certificate}        issuingOffice:\n          type: string\n"),
+        1,
     )
 }
 

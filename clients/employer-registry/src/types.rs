@@ -4,15 +4,36 @@
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 use serde::{Deserialize, Serialize};
 /// A period of activity; either end may be left open.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivePeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<bcss_runtime::exports::chrono::NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<bcss_runtime::exports::chrono::NaiveDate>,
 }
+impl ActivePeriod {
+    /// A value with every optional property absent (`with_…` sets them).
+    pub fn new() -> Self {
+        Self {
+            from: None,
+            to: None,
+        }
+    }
+    /// Sets `from`.
+    pub fn with_from(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.from = Some(value);
+        self
+    }
+    /// Sets `to`.
+    pub fn with_to(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.to = Some(value);
+        self
+    }
+}
 /// Criteria on the activities carried out at an establishment unit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivityFilter {
     /// NACE-BEL 2008 section letter (`I` for accommodation and food services).
     #[serde(
@@ -27,6 +48,25 @@ pub struct ActivityFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub minimum_worker_count: Option<i32>,
+}
+impl ActivityFilter {
+    /// A value with every optional property absent (`with_…` sets them).
+    pub fn new() -> Self {
+        Self {
+            nace_section: None,
+            minimum_worker_count: None,
+        }
+    }
+    /// Sets `naceSection`.
+    pub fn with_nace_section(mut self, value: crate::types::ActivityFilterNaceSection) -> Self {
+        self.nace_section = Some(value);
+        self
+    }
+    /// Sets `minimumWorkerCount`.
+    pub fn with_minimum_worker_count(mut self, value: i32) -> Self {
+        self.minimum_worker_count = Some(value);
+        self
+    }
 }
 /// NACE-BEL 2008 section letter (`I` for accommodation and food services).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -52,6 +92,7 @@ impl std::str::FromStr for ActivityFilterNaceSection {
 }
 /// Criteria of a search for employers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmployerQuery {
     /// Enterprise numbers to resolve, at most 20.
     #[serde(rename = "enterpriseNumbers")]
@@ -68,6 +109,24 @@ pub struct EmployerQuery {
         skip_serializing_if = "Option::is_none"
     )]
     pub include_ceased: Option<bool>,
+}
+impl EmployerQuery {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        enterprise_numbers: Vec<crate::types::EnterpriseNumber>,
+        legal_context: crate::types::LegalContext,
+    ) -> Self {
+        Self {
+            enterprise_numbers,
+            legal_context,
+            include_ceased: None,
+        }
+    }
+    /// Sets `includeCeased`.
+    pub fn with_include_ceased(mut self, value: bool) -> Self {
+        self.include_ceased = Some(value);
+        self
+    }
 }
 /// The contract's defaults, applied when a property is missing.
 impl EmployerQuery {
@@ -147,6 +206,7 @@ pub enum EmployerStatus {
 }
 /// An employer found by a search, with a link to its full representation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmployerSummary {
     /// Absolute URI of the linked resource (http or https).
     ///
@@ -167,21 +227,66 @@ pub struct EmployerSummary {
     /// * `bankrupt`: declared bankrupt.
     pub status: crate::types::EmployerStatus,
 }
+impl EmployerSummary {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        employer_id: i64,
+        enterprise_number: crate::types::EnterpriseNumber,
+        name: String,
+        status: crate::types::EmployerStatus,
+    ) -> Self {
+        Self {
+            href: None,
+            employer_id,
+            enterprise_number,
+            name,
+            status,
+        }
+    }
+    /// Sets `href`.
+    pub fn with_href(mut self, value: String) -> Self {
+        self.href = Some(value);
+        self
+    }
+}
 /// The employers found, when every enterprise number was resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmployerList {
     pub items: Vec<crate::types::EmployerSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
 }
+impl EmployerList {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(items: Vec<crate::types::EmployerSummary>) -> Self {
+        Self { items, total: None }
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: i32) -> Self {
+        self.total = Some(value);
+        self
+    }
+}
 /// The employers found, and the enterprise numbers that could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartialEmployerList {
     pub items: Vec<crate::types::EmployerSummary>,
     pub unresolved: Vec<crate::types::UnresolvedEnterpriseNumber>,
 }
+impl PartialEmployerList {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        items: Vec<crate::types::EmployerSummary>,
+        unresolved: Vec<crate::types::UnresolvedEnterpriseNumber>,
+    ) -> Self {
+        Self { items, unresolved }
+    }
+}
 /// An enterprise number for which no employer is returned, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnresolvedEnterpriseNumber {
     /// Number of an enterprise in the Crossroads Bank for Enterprises (CBE / KBO / BCE): ten digits starting with 0, without dots. The last two digits are a modulo-97 check of the first eight.
     #[serde(rename = "enterpriseNumber")]
@@ -190,6 +295,18 @@ pub struct UnresolvedEnterpriseNumber {
     /// * `notAnEmployer`: known enterprise, never registered as employer;
     /// * `confidential`: not visible under the legal context used.
     pub reason: crate::types::UnresolvedEnterpriseNumberReason,
+}
+impl UnresolvedEnterpriseNumber {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        enterprise_number: crate::types::EnterpriseNumber,
+        reason: crate::types::UnresolvedEnterpriseNumberReason,
+    ) -> Self {
+        Self {
+            enterprise_number,
+            reason,
+        }
+    }
 }
 /// * `unknown`: not in the Crossroads Bank for Enterprises;
 /// * `notAnEmployer`: known enterprise, never registered as employer;
@@ -213,6 +330,7 @@ pub enum UnresolvedEnterpriseNumberReason {
 }
 /// Identification of an employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Employer {
     /// Definitive or provisional number assigned by the National Social Security Office (NSSO / RSZ / ONSS) to each registered employer. Not personal data: it may appear in URLs.
     #[serde(rename = "employerId")]
@@ -269,13 +387,88 @@ pub struct Employer {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
+impl Employer {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        employer_id: i64,
+        enterprise_number: crate::types::EnterpriseNumber,
+        name: String,
+        status: crate::types::EmployerStatus,
+        registration_date: bcss_runtime::exports::chrono::NaiveDate,
+    ) -> Self {
+        Self {
+            employer_id,
+            enterprise_number,
+            name,
+            legal_form: None,
+            employer_category: None,
+            status,
+            registration_date,
+            cease_date: None,
+            joint_committees: None,
+            head_office: None,
+            worker_count: None,
+            self_: None,
+        }
+    }
+    /// Sets `legalForm`.
+    pub fn with_legal_form(mut self, value: crate::types::LegalForm) -> Self {
+        self.legal_form = Some(value);
+        self
+    }
+    /// Sets `employerCategory`.
+    pub fn with_employer_category(mut self, value: crate::types::EmployerEmployerCategory) -> Self {
+        self.employer_category = Some(value);
+        self
+    }
+    /// Sets `ceaseDate`.
+    pub fn with_cease_date(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.cease_date = Some(value);
+        self
+    }
+    /// Sets `jointCommittees`.
+    pub fn with_joint_committees(
+        mut self,
+        value: Vec<crate::types::EmployerJointCommitteesItem>,
+    ) -> Self {
+        self.joint_committees = Some(value);
+        self
+    }
+    /// Sets `headOffice`.
+    pub fn with_head_office(mut self, value: crate::types::Address) -> Self {
+        self.head_office = Some(value);
+        self
+    }
+    /// Sets `workerCount`.
+    pub fn with_worker_count(mut self, value: i32) -> Self {
+        self.worker_count = Some(value);
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+}
 /// Legal form of an enterprise, as coded by the Crossroads Bank for Enterprises.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LegalForm {
     pub code: crate::types::LegalFormCode,
     /// A text given in several languages. Dutch, French and German are predefined; other ISO 639-1 codes may appear as additional properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<bcss_runtime::types::LocalizedString>,
+}
+impl LegalForm {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(code: crate::types::LegalFormCode) -> Self {
+        Self { code, label: None }
+    }
+    /// Sets `label`.
+    pub fn with_label(mut self, value: bcss_runtime::types::LocalizedString) -> Self {
+        self.label = Some(value);
+        self
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -343,6 +536,7 @@ impl std::str::FromStr for EmployerJointCommitteesItem {
 }
 /// A postal address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     pub street: String,
     #[serde(
@@ -361,6 +555,38 @@ pub struct Address {
     /// ISO 3166-1 alpha-2 code of the country.
     #[serde(rename = "countryCode")]
     pub country_code: crate::types::AddressCountryCode,
+}
+impl Address {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        street: String,
+        post_code: String,
+        country_code: crate::types::AddressCountryCode,
+    ) -> Self {
+        Self {
+            street,
+            house_number: None,
+            r#box: None,
+            post_code,
+            municipality: None,
+            country_code,
+        }
+    }
+    /// Sets `houseNumber`.
+    pub fn with_house_number(mut self, value: String) -> Self {
+        self.house_number = Some(value);
+        self
+    }
+    /// Sets `box`.
+    pub fn with_box(mut self, value: String) -> Self {
+        self.r#box = Some(value);
+        self
+    }
+    /// Sets `municipality`.
+    pub fn with_municipality(mut self, value: bcss_runtime::types::LocalizedString) -> Self {
+        self.municipality = Some(value);
+        self
+    }
 }
 /// ISO 3166-1 alpha-2 code of the country.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -386,6 +612,7 @@ impl std::str::FromStr for AddressCountryCode {
 }
 /// An establishment unit of an employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Establishment {
     /// Absolute URI of the linked resource (http or https).
     ///
@@ -419,6 +646,59 @@ pub struct Establishment {
     /// How to reach an establishment unit: an e-mail address, a phone number, or both (a value may match both alternatives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<crate::types::ContactPoint>,
+}
+impl Establishment {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        establishment_unit_number: crate::types::EstablishmentUnitNumber,
+        name: String,
+        start_date: bcss_runtime::exports::chrono::NaiveDate,
+    ) -> Self {
+        Self {
+            href: None,
+            establishment_unit_number,
+            name,
+            address: None,
+            activity_codes: None,
+            start_date,
+            end_date: None,
+            worker_count: None,
+            contact: None,
+        }
+    }
+    /// Sets `href`.
+    pub fn with_href(mut self, value: String) -> Self {
+        self.href = Some(value);
+        self
+    }
+    /// Sets `address`.
+    pub fn with_address(mut self, value: crate::types::Address) -> Self {
+        self.address = Some(value);
+        self
+    }
+    /// Sets `activityCodes`.
+    pub fn with_activity_codes(
+        mut self,
+        value: Vec<crate::types::EstablishmentActivityCodesItem>,
+    ) -> Self {
+        self.activity_codes = Some(value);
+        self
+    }
+    /// Sets `endDate`.
+    pub fn with_end_date(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+    /// Sets `workerCount`.
+    pub fn with_worker_count(mut self, value: i32) -> Self {
+        self.worker_count = Some(value);
+        self
+    }
+    /// Sets `contact`.
+    pub fn with_contact(mut self, value: crate::types::ContactPoint) -> Self {
+        self.contact = Some(value);
+        self
+    }
 }
 /// Number of an establishment unit (a site where an enterprise carries out activities) in the Crossroads Bank for Enterprises: ten digits starting with 2 to 8.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -464,7 +744,8 @@ impl std::str::FromStr for EstablishmentActivityCodesItem {
     }
 }
 /// How to reach an establishment unit: an e-mail address, a phone number, or both (a value may match both alternatives).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactPoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -475,6 +756,25 @@ pub struct ContactPoint {
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number: Option<crate::types::ContactPointPhoneNumber>,
+}
+impl ContactPoint {
+    /// A value with every optional property absent (`with_…` sets them).
+    pub fn new() -> Self {
+        Self {
+            email: None,
+            phone_number: None,
+        }
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets `phoneNumber`.
+    pub fn with_phone_number(mut self, value: crate::types::ContactPointPhoneNumber) -> Self {
+        self.phone_number = Some(value);
+        self
+    }
 }
 /// Phone number in E.164 format, e.g. `+3292000000`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -499,17 +799,32 @@ impl std::str::FromStr for ContactPointPhoneNumber {
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmailContact {
     pub email: String,
 }
+impl EmailContact {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(email: String) -> Self {
+        Self { email }
+    }
+}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PhoneContact {
     /// Phone number in E.164 format, e.g. `+3292000000`.
     #[serde(rename = "phoneNumber")]
     pub phone_number: crate::types::ContactPointPhoneNumber,
 }
+impl PhoneContact {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(phone_number: crate::types::ContactPointPhoneNumber) -> Self {
+        Self { phone_number }
+    }
+}
 /// One page of establishment units (paging properties inline, not through allOf).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EstablishmentCollection {
     pub items: Vec<crate::types::Establishment>,
     #[serde(rename = "self")]
@@ -529,8 +844,55 @@ pub struct EstablishmentCollection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
 }
+impl EstablishmentCollection {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        items: Vec<crate::types::Establishment>,
+        self_: String,
+        page: i32,
+        page_size: i32,
+    ) -> Self {
+        Self {
+            items,
+            self_,
+            next: None,
+            prev: None,
+            first: None,
+            last: None,
+            page,
+            page_size,
+            total: None,
+        }
+    }
+    /// Sets `next`.
+    pub fn with_next(mut self, value: String) -> Self {
+        self.next = Some(value);
+        self
+    }
+    /// Sets `prev`.
+    pub fn with_prev(mut self, value: String) -> Self {
+        self.prev = Some(value);
+        self
+    }
+    /// Sets `first`.
+    pub fn with_first(mut self, value: String) -> Self {
+        self.first = Some(value);
+        self
+    }
+    /// Sets `last`.
+    pub fn with_last(mut self, value: String) -> Self {
+        self.last = Some(value);
+        self
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: i32) -> Self {
+        self.total = Some(value);
+        self
+    }
+}
 /// A unit of the internal organisation of an employer, with its sub-units (recursive).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationUnit {
     /// Identifier of the unit, chosen by the employer.
     #[serde(rename = "unitId")]
@@ -546,6 +908,30 @@ pub struct OrganizationUnit {
     /// Sub-units of this unit; empty for a leaf.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<crate::types::OrganizationUnit>>,
+}
+impl OrganizationUnit {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(unit_id: crate::types::OrganizationUnitUnitId, name: String) -> Self {
+        Self {
+            unit_id,
+            name,
+            establishment_unit_number: None,
+            children: None,
+        }
+    }
+    /// Sets `establishmentUnitNumber`.
+    pub fn with_establishment_unit_number(
+        mut self,
+        value: crate::types::EstablishmentUnitNumber,
+    ) -> Self {
+        self.establishment_unit_number = Some(value);
+        self
+    }
+    /// Sets `children`.
+    pub fn with_children(mut self, value: Vec<crate::types::OrganizationUnit>) -> Self {
+        self.children = Some(value);
+        self
+    }
 }
 /// Identifier of the unit, chosen by the employer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -592,6 +978,7 @@ pub enum EventType {
 }
 /// A request to be notified of changes to an employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionRequest {
     /// Kind of change to be notified of. New values may be added.
     #[serde(rename = "eventType")]
@@ -607,8 +994,24 @@ pub struct SubscriptionRequest {
     )]
     pub contact_email: Option<String>,
 }
+impl SubscriptionRequest {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(event_type: crate::types::EventType, callback_uri: String) -> Self {
+        Self {
+            event_type,
+            callback_uri,
+            contact_email: None,
+        }
+    }
+    /// Sets `contactEmail`.
+    pub fn with_contact_email(mut self, value: String) -> Self {
+        self.contact_email = Some(value);
+        self
+    }
+}
 /// A subscription to changes of an employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// Absolute URI of this resource (http or https).
     ///
@@ -643,6 +1046,47 @@ pub struct Subscription {
     pub created_at:
         Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
 }
+impl Subscription {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        event_type: crate::types::EventType,
+        callback_uri: String,
+        employer_id: i64,
+    ) -> Self {
+        Self {
+            self_: None,
+            event_type,
+            callback_uri,
+            contact_email: None,
+            subscription_id: None,
+            employer_id,
+            created_at: None,
+        }
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+    /// Sets `contactEmail`.
+    pub fn with_contact_email(mut self, value: String) -> Self {
+        self.contact_email = Some(value);
+        self
+    }
+    /// Sets `subscriptionId`.
+    pub fn with_subscription_id(mut self, value: bcss_runtime::exports::uuid::Uuid) -> Self {
+        self.subscription_id = Some(value);
+        self
+    }
+    /// Sets `createdAt`.
+    pub fn with_created_at(
+        mut self,
+        value: bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+    ) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum DocumentType {
@@ -662,6 +1106,7 @@ pub enum DocumentType {
 }
 /// Description of a document filed about an employer (the `metadata` part of the upload).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DocumentMetadata {
     #[serde(rename = "documentType")]
     pub document_type: crate::types::DocumentType,
@@ -674,6 +1119,30 @@ pub struct DocumentMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_until: Option<bcss_runtime::exports::chrono::NaiveDate>,
+}
+impl DocumentMetadata {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        document_type: crate::types::DocumentType,
+        title: crate::types::DocumentMetadataTitle,
+    ) -> Self {
+        Self {
+            document_type,
+            title,
+            valid_from: None,
+            valid_until: None,
+        }
+    }
+    /// Sets `validFrom`.
+    pub fn with_valid_from(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.valid_from = Some(value);
+        self
+    }
+    /// Sets `validUntil`.
+    pub fn with_valid_until(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.valid_until = Some(value);
+        self
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -698,6 +1167,7 @@ impl std::str::FromStr for DocumentMetadataTitle {
 }
 /// A document filed about an employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Absolute URI of this resource (http or https).
     ///
@@ -732,11 +1202,64 @@ pub struct Document {
     /// A link to another resource.
     pub content: bcss_runtime::types::HttpLink,
 }
+impl Document {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        document_type: crate::types::DocumentType,
+        title: crate::types::DocumentMetadataTitle,
+        document_id: bcss_runtime::exports::uuid::Uuid,
+        employer_id: i64,
+        file_name: String,
+        media_type: String,
+        size: i64,
+        uploaded_at: bcss_runtime::exports::chrono::DateTime<
+            bcss_runtime::exports::chrono::FixedOffset,
+        >,
+        content: bcss_runtime::types::HttpLink,
+    ) -> Self {
+        Self {
+            self_: None,
+            document_type,
+            title,
+            valid_from: None,
+            valid_until: None,
+            document_id,
+            employer_id,
+            file_name,
+            media_type,
+            size,
+            uploaded_at,
+            content,
+        }
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+    /// Sets `validFrom`.
+    pub fn with_valid_from(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.valid_from = Some(value);
+        self
+    }
+    /// Sets `validUntil`.
+    pub fn with_valid_until(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.valid_until = Some(value);
+        self
+    }
+}
 /// Health of the API, as returned by `GET /health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HealthStatus {
     /// `UP` (working as expected), `DEGRADED` (working with reduced functionality), `DOWN` (not working) or a custom value. New values may appear: clients must treat an unknown value as "unknown", not as an error.
     pub status: String,
+}
+impl HealthStatus {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(status: String) -> Self {
+        Self { status }
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -807,9 +1330,19 @@ impl std::str::FromStr for ListEstablishmentsPostCodeItem {
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UploadDocumentRequest {
     /// The document (PDF, PNG or JPEG, at most 10 MiB). The part's file name is kept as `fileName`.
     pub file: bcss_runtime::types::Base64,
     /// Description of a document filed about an employer (the `metadata` part of the upload).
     pub metadata: crate::types::DocumentMetadata,
+}
+impl UploadDocumentRequest {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        file: bcss_runtime::types::Base64,
+        metadata: crate::types::DocumentMetadata,
+    ) -> Self {
+        Self { file, metadata }
+    }
 }

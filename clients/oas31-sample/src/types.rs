@@ -4,8 +4,15 @@
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HealthStatus {
     pub status: crate::types::HealthStatusStatus,
+}
+impl HealthStatus {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(status: crate::types::HealthStatusStatus) -> Self {
+        Self { status }
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -26,14 +33,27 @@ pub enum HealthStatusStatus {
 }
 /// Someone at the institution.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Person {
     pub name: String,
     /// Null when the person has no public address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+impl Person {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(name: String) -> Self {
+        Self { name, email: None }
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+}
 /// A notice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Notice {
     /// Always `notice` (room for other kinds of publications).
     pub kind: crate::types::NoticeKind,
@@ -63,6 +83,62 @@ pub struct Notice {
     pub location: Option<crate::types::NoticeLocation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::types::Attachment>>,
+}
+impl Notice {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        kind: crate::types::NoticeKind,
+        title: crate::types::NoticeTitle,
+        priority: i32,
+    ) -> Self {
+        Self {
+            kind,
+            schema_version: None,
+            notice_id: None,
+            title,
+            priority,
+            expires_on: None,
+            author: None,
+            replaces: None,
+            location: None,
+            attachments: None,
+        }
+    }
+    /// Sets `schemaVersion`.
+    pub fn with_schema_version(mut self, value: crate::types::NoticeSchemaVersion) -> Self {
+        self.schema_version = Some(value);
+        self
+    }
+    /// Sets `noticeId`.
+    pub fn with_notice_id(mut self, value: bcss_runtime::exports::uuid::Uuid) -> Self {
+        self.notice_id = Some(value);
+        self
+    }
+    /// Sets `expiresOn`.
+    pub fn with_expires_on(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.expires_on = Some(value);
+        self
+    }
+    /// Sets `author`.
+    pub fn with_author(mut self, value: crate::types::Person) -> Self {
+        self.author = Some(value);
+        self
+    }
+    /// Sets `replaces`.
+    pub fn with_replaces(mut self, value: crate::types::NoticeSummary) -> Self {
+        self.replaces = Some(value);
+        self
+    }
+    /// Sets `location`.
+    pub fn with_location(mut self, value: crate::types::NoticeLocation) -> Self {
+        self.location = Some(value);
+        self
+    }
+    /// Sets `attachments`.
+    pub fn with_attachments(mut self, value: Vec<crate::types::Attachment>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
 }
 /// Always `notice` (room for other kinds of publications).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,14 +182,30 @@ impl std::str::FromStr for NoticeTitle {
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NoticeSummary {
     #[serde(rename = "noticeId")]
     pub notice_id: bcss_runtime::exports::uuid::Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+impl NoticeSummary {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(notice_id: bcss_runtime::exports::uuid::Uuid) -> Self {
+        Self {
+            notice_id,
+            title: None,
+        }
+    }
+    /// Sets `title`.
+    pub fn with_title(mut self, value: String) -> Self {
+        self.title = Some(value);
+        self
+    }
+}
 /// Where the notice applies, if somewhere in particular.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NoticeLocation {
     #[serde(
         rename = "postalCode",
@@ -124,8 +216,28 @@ pub struct NoticeLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<String>,
 }
+impl NoticeLocation {
+    /// A value with every optional property absent (`with_…` sets them).
+    pub fn new() -> Self {
+        Self {
+            postal_code: None,
+            municipality: None,
+        }
+    }
+    /// Sets `postalCode`.
+    pub fn with_postal_code(mut self, value: String) -> Self {
+        self.postal_code = Some(value);
+        self
+    }
+    /// Sets `municipality`.
+    pub fn with_municipality(mut self, value: String) -> Self {
+        self.municipality = Some(value);
+        self
+    }
+}
 /// A file attached to a notice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Attachment {
     #[serde(rename = "fileName")]
     pub file_name: String,
@@ -133,9 +245,35 @@ pub struct Attachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<bcss_runtime::types::Base64>,
 }
+impl Attachment {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(file_name: String) -> Self {
+        Self {
+            file_name,
+            thumbnail: None,
+        }
+    }
+    /// Sets `thumbnail`.
+    pub fn with_thumbnail(mut self, value: bcss_runtime::types::Base64) -> Self {
+        self.thumbnail = Some(value);
+        self
+    }
+}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NoticeList {
     pub items: Vec<crate::types::Notice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
+}
+impl NoticeList {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(items: Vec<crate::types::Notice>) -> Self {
+        Self { items, total: None }
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: i32) -> Self {
+        self.total = Some(value);
+        self
+    }
 }

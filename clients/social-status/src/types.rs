@@ -27,6 +27,7 @@ impl std::str::FromStr for SsinReference {
 }
 /// Criteria of a search for the social status of persons.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PersonsQuery {
     /// SSINs of the persons, at most 50, each at most once.
     pub ssins: Vec<bcss_runtime::types::Ssin>,
@@ -49,6 +50,30 @@ pub struct PersonsQuery {
         skip_serializing_if = "Option::is_none"
     )]
     pub include_evidence: Option<bool>,
+}
+impl PersonsQuery {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        ssins: Vec<bcss_runtime::types::Ssin>,
+        legal_context: crate::types::LegalContext,
+    ) -> Self {
+        Self {
+            ssins,
+            legal_context,
+            reference_date: None,
+            include_evidence: None,
+        }
+    }
+    /// Sets `referenceDate`.
+    pub fn with_reference_date(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.reference_date = Some(value);
+        self
+    }
+    /// Sets `includeEvidence`.
+    pub fn with_include_evidence(mut self, value: bool) -> Self {
+        self.include_evidence = Some(value);
+        self
+    }
 }
 /// The contract's defaults, applied when a property is missing.
 impl PersonsQuery {
@@ -112,6 +137,7 @@ pub enum SocialStatusCode {
 }
 /// The social status of one person over one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PersonSocialStatus {
     /// Social Security Identification Number, issued by the National Register (for registered residents) or by CBSS (bis register). Eleven digits, kept as a string because it may start with zeros. The last two digits are a modulo-97 check, which the schema does not express: a value with a wrong check is rejected with an `invalidStructure` issue.
     pub ssin: bcss_runtime::types::Ssin,
@@ -147,6 +173,44 @@ pub struct PersonSocialStatus {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
+impl PersonSocialStatus {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        ssin: bcss_runtime::types::Ssin,
+        status: crate::types::SocialStatusCode,
+        period: crate::types::DatePeriod,
+    ) -> Self {
+        Self {
+            ssin,
+            ssin_ref: None,
+            status,
+            status_label: None,
+            period,
+            evidence: None,
+            self_: None,
+        }
+    }
+    /// Sets `ssinRef`.
+    pub fn with_ssin_ref(mut self, value: crate::types::PersonSocialStatusSsinRef) -> Self {
+        self.ssin_ref = Some(value);
+        self
+    }
+    /// Sets `statusLabel`.
+    pub fn with_status_label(mut self, value: bcss_runtime::types::LocalizedString) -> Self {
+        self.status_label = Some(value);
+        self
+    }
+    /// Sets `evidence`.
+    pub fn with_evidence(mut self, value: crate::types::StatusEvidence) -> Self {
+        self.evidence = Some(value);
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+}
 /// Opaque reference to the person, to use in the path of the other operations instead of the SSIN.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -171,6 +235,7 @@ impl std::str::FromStr for PersonSocialStatusSsinRef {
 }
 /// A period between two dates, both inclusive. Without `end` the period is open-ended (still running).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatePeriod {
     /// First day of the period.
     pub start: bcss_runtime::exports::chrono::NaiveDate,
@@ -178,13 +243,25 @@ pub struct DatePeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<bcss_runtime::exports::chrono::NaiveDate>,
 }
+impl DatePeriod {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(start: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        Self { start, end: None }
+    }
+    /// Sets `end`.
+    pub fn with_end(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.end = Some(value);
+        self
+    }
+}
 /// The registration that proves a status, depending on its kind (`evidenceType`). New kinds may be added: clients must accept kinds they do not know.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum StatusEvidence {
     EmploymentEvidence(crate::types::EmploymentEvidence),
     PensionEvidence(crate::types::PensionEvidence),
-    /// An alternative this client does not know, kept as JSON.
+    /// An alternative this client does not know, kept as JSON (a later version of this crate may name it: the enum is `#[non_exhaustive]`).
     Other(serde_json::Value),
 }
 impl<'de> Deserialize<'de> for StatusEvidence {
@@ -200,6 +277,7 @@ impl<'de> Deserialize<'de> for StatusEvidence {
 }
 /// Evidence of an employment, from the declarations of the employer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmploymentEvidence {
     /// Always `employment`.
     #[serde(rename = "evidenceType")]
@@ -227,6 +305,39 @@ pub struct EmploymentEvidence {
         skip_serializing_if = "Option::is_none"
     )]
     pub working_time_ratio: Option<crate::types::EmploymentEvidenceWorkingTimeRatio>,
+}
+impl EmploymentEvidence {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(evidence_type: String, employer_id: i64) -> Self {
+        Self {
+            evidence_type,
+            employer_id,
+            employer_name: None,
+            joint_committee: None,
+            working_time_ratio: None,
+        }
+    }
+    /// Sets `employerName`.
+    pub fn with_employer_name(mut self, value: String) -> Self {
+        self.employer_name = Some(value);
+        self
+    }
+    /// Sets `jointCommittee`.
+    pub fn with_joint_committee(
+        mut self,
+        value: crate::types::EmploymentEvidenceJointCommittee,
+    ) -> Self {
+        self.joint_committee = Some(value);
+        self
+    }
+    /// Sets `workingTimeRatio`.
+    pub fn with_working_time_ratio(
+        mut self,
+        value: crate::types::EmploymentEvidenceWorkingTimeRatio,
+    ) -> Self {
+        self.working_time_ratio = Some(value);
+        self
+    }
 }
 /// Number of the joint committee (paritair comité / commission paritaire) of the employment, e.g. `118` or `200`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -284,6 +395,7 @@ impl std::str::FromStr for EmploymentEvidenceWorkingTimeRatio {
 }
 /// Evidence of a pension being paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PensionEvidence {
     /// Always `pension`.
     #[serde(rename = "evidenceType")]
@@ -310,6 +422,39 @@ pub struct PensionEvidence {
         skip_serializing_if = "Option::is_none"
     )]
     pub pension_start: Option<bcss_runtime::exports::chrono::NaiveDate>,
+}
+impl PensionEvidence {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        evidence_type: String,
+        pension_type: crate::types::PensionEvidencePensionType,
+    ) -> Self {
+        Self {
+            evidence_type,
+            pension_type,
+            payment_institution: None,
+            monthly_allowance: None,
+            pension_start: None,
+        }
+    }
+    /// Sets `paymentInstitution`.
+    pub fn with_payment_institution(mut self, value: String) -> Self {
+        self.payment_institution = Some(value);
+        self
+    }
+    /// Sets `monthlyAllowance`.
+    pub fn with_monthly_allowance(
+        mut self,
+        value: crate::types::PensionEvidenceMonthlyAllowance,
+    ) -> Self {
+        self.monthly_allowance = Some(value);
+        self
+    }
+    /// Sets `pensionStart`.
+    pub fn with_pension_start(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.pension_start = Some(value);
+        self
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -359,6 +504,7 @@ impl std::str::FromStr for PensionEvidenceMonthlyAllowance {
 }
 /// One page of social statuses.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PersonSocialStatusCollection {
     /// Absolute URI of the current page.
     #[serde(rename = "self")]
@@ -379,8 +525,43 @@ pub struct PersonSocialStatusCollection {
     pub total: Option<i32>,
     pub items: Vec<crate::types::PersonSocialStatus>,
 }
+impl PersonSocialStatusCollection {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        self_: String,
+        page: i32,
+        page_size: i32,
+        items: Vec<crate::types::PersonSocialStatus>,
+    ) -> Self {
+        Self {
+            self_,
+            next: None,
+            prev: None,
+            page,
+            page_size,
+            total: None,
+            items,
+        }
+    }
+    /// Sets `next`.
+    pub fn with_next(mut self, value: String) -> Self {
+        self.next = Some(value);
+        self
+    }
+    /// Sets `prev`.
+    pub fn with_prev(mut self, value: String) -> Self {
+        self.prev = Some(value);
+        self
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: i32) -> Self {
+        self.total = Some(value);
+        self
+    }
+}
 /// A social-status period with the details of its registration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PersonSocialStatusDetail {
     /// Social Security Identification Number, issued by the National Register (for registered residents) or by CBSS (bis register). Eleven digits, kept as a string because it may start with zeros. The last two digits are a modulo-97 check, which the schema does not express: a value with a wrong check is rejected with an `invalidStructure` issue.
     pub ssin: bcss_runtime::types::Ssin,
@@ -433,8 +614,65 @@ pub struct PersonSocialStatusDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
 }
+impl PersonSocialStatusDetail {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        ssin: bcss_runtime::types::Ssin,
+        status: crate::types::SocialStatusCode,
+        period: crate::types::DatePeriod,
+        record_id: i64,
+        recorded_at: bcss_runtime::exports::chrono::DateTime<
+            bcss_runtime::exports::chrono::FixedOffset,
+        >,
+    ) -> Self {
+        Self {
+            ssin,
+            ssin_ref: None,
+            status,
+            status_label: None,
+            period,
+            evidence: None,
+            self_: None,
+            record_id,
+            recorded_at,
+            source_institution: None,
+            attributes: None,
+        }
+    }
+    /// Sets `ssinRef`.
+    pub fn with_ssin_ref(mut self, value: crate::types::PersonSocialStatusSsinRef) -> Self {
+        self.ssin_ref = Some(value);
+        self
+    }
+    /// Sets `statusLabel`.
+    pub fn with_status_label(mut self, value: bcss_runtime::types::LocalizedString) -> Self {
+        self.status_label = Some(value);
+        self
+    }
+    /// Sets `evidence`.
+    pub fn with_evidence(mut self, value: crate::types::StatusEvidence) -> Self {
+        self.evidence = Some(value);
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+    /// Sets `sourceInstitution`.
+    pub fn with_source_institution(mut self, value: String) -> Self {
+        self.source_institution = Some(value);
+        self
+    }
+    /// Sets `attributes`.
+    pub fn with_attributes(mut self, value: std::collections::BTreeMap<String, String>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+}
 /// All status periods of a person within the requested period, most recent first (not paged).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusHistory {
     /// Opaque, URL-safe reference to a person, standing in for the SSIN in URLs. Valid for 24 hours.
     #[serde(rename = "ssinRef")]
@@ -444,8 +682,27 @@ pub struct StatusHistory {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
+impl StatusHistory {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        ssin_ref: crate::types::SsinReference,
+        items: Vec<crate::types::PersonSocialStatusDetail>,
+    ) -> Self {
+        Self {
+            ssin_ref,
+            items,
+            self_: None,
+        }
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+}
 /// How a person wishes to be contacted by social-security institutions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactPreferences {
     /// Absolute URI of this resource (http or https).
     ///
@@ -473,6 +730,41 @@ pub struct ContactPreferences {
     pub last_modified:
         Option<bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>>,
 }
+impl ContactPreferences {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(paper_mail_opt_out: bool) -> Self {
+        Self {
+            self_: None,
+            email: None,
+            preferred_language: None,
+            paper_mail_opt_out,
+            last_modified: None,
+        }
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets `preferredLanguage`.
+    pub fn with_preferred_language(mut self, value: crate::types::BelgianLanguage) -> Self {
+        self.preferred_language = Some(value);
+        self
+    }
+    /// Sets `lastModified`.
+    pub fn with_last_modified(
+        mut self,
+        value: bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+    ) -> Self {
+        self.last_modified = Some(value);
+        self
+    }
+}
 /// One of the three official languages of Belgium, as an ISO 639-1 code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -492,7 +784,8 @@ pub enum BelgianLanguage {
     Unknown(String),
 }
 /// JSON Merge Patch (RFC 7396) of the contact preferences. Leave a property out to keep it, set it to `null` to remove it. At least one property must be given.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactPreferencesPatch {
     /// New e-mail address, or `null` to remove it.
     #[serde(
@@ -516,6 +809,34 @@ pub struct ContactPreferencesPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub paper_mail_opt_out: Option<bool>,
+}
+impl ContactPreferencesPatch {
+    /// A value with every optional property absent (`with_…` sets them).
+    pub fn new() -> Self {
+        Self {
+            email: None,
+            preferred_language: None,
+            paper_mail_opt_out: None,
+        }
+    }
+    /// Sets `email`: `None` sends `null`, which removes it.
+    pub fn with_email(mut self, value: Option<crate::types::ContactPreferencesPatchEmail>) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets `preferredLanguage`: `None` sends `null`, which removes it.
+    pub fn with_preferred_language(
+        mut self,
+        value: Option<crate::types::ContactPreferencesPatchPreferredLanguage>,
+    ) -> Self {
+        self.preferred_language = Some(value);
+        self
+    }
+    /// Sets `paperMailOptOut`.
+    pub fn with_paper_mail_opt_out(mut self, value: bool) -> Self {
+        self.paper_mail_opt_out = Some(value);
+        self
+    }
 }
 /// New e-mail address, or `null` to remove it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -559,6 +880,7 @@ pub enum ContactPreferencesPatchPreferredLanguage {
 }
 /// Request for a status certificate of one person.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusCertificateRequest {
     /// Social Security Identification Number, issued by the National Register (for registered residents) or by CBSS (bis register). Eleven digits, kept as a string because it may start with zeros. The last two digits are a modulo-97 check, which the schema does not express: a value with a wrong check is rejected with an `invalidStructure` issue.
     pub ssin: bcss_runtime::types::Ssin,
@@ -591,6 +913,40 @@ pub struct StatusCertificateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<crate::types::CertificateDelivery>,
 }
+impl StatusCertificateRequest {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        ssin: bcss_runtime::types::Ssin,
+        legal_context: crate::types::LegalContext,
+        reference_date: bcss_runtime::exports::chrono::NaiveDate,
+        language: crate::types::BelgianLanguage,
+    ) -> Self {
+        Self {
+            ssin,
+            legal_context,
+            reference_date,
+            language,
+            request_id: None,
+            priority: None,
+            delivery: None,
+        }
+    }
+    /// Sets `requestId`.
+    pub fn with_request_id(mut self, value: bcss_runtime::exports::uuid::Uuid) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+    /// Sets `priority`.
+    pub fn with_priority(mut self, value: crate::types::CertificatePriority) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets `delivery`.
+    pub fn with_delivery(mut self, value: crate::types::CertificateDelivery) -> Self {
+        self.delivery = Some(value);
+        self
+    }
+}
 /// The contract's defaults, applied when a property is missing.
 impl StatusCertificateRequest {
     /// `1`
@@ -620,6 +976,7 @@ impl CertificatePriority {
 }
 /// How the certificate reaches its reader: kept for the partner to download, or sent to the person's eBox. `notificationEmail` applies to both.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CertificateDelivery {
     /// Address told when the certificate is ready; only addresses in `.be` are accepted.
     #[serde(
@@ -631,6 +988,23 @@ pub struct CertificateDelivery {
     /// The alternative this value is, whose properties sit beside the others.
     #[serde(flatten)]
     pub one_of: crate::types::CertificateDeliveryOneOf,
+}
+impl CertificateDelivery {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(one_of: crate::types::CertificateDeliveryOneOf) -> Self {
+        Self {
+            notification_email: None,
+            one_of,
+        }
+    }
+    /// Sets `notificationEmail`.
+    pub fn with_notification_email(
+        mut self,
+        value: crate::types::CertificateDeliveryNotificationEmail,
+    ) -> Self {
+        self.notification_email = Some(value);
+        self
+    }
 }
 /// Address told when the certificate is ready; only addresses in `.be` are accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -662,21 +1036,30 @@ impl std::str::FromStr for CertificateDeliveryNotificationEmail {
 /// The `oneOf` alternatives of `CertificateDelivery`, whose properties sit beside its own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CertificateDeliveryOneOf {
     DownloadDelivery(crate::types::DownloadDelivery),
     EBoxDelivery(crate::types::EBoxDelivery),
-    /// An alternative this client does not know, kept as JSON.
+    /// An alternative this client does not know, kept as JSON (a later version of this crate may name it: the enum is `#[non_exhaustive]`).
     Other(serde_json::Value),
 }
 /// The partner downloads the certificate (`getStatusCertificate`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DownloadDelivery {
     /// Days the certificate stays available for download.
     #[serde(rename = "retentionDays")]
     pub retention_days: i32,
 }
+impl DownloadDelivery {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(retention_days: i32) -> Self {
+        Self { retention_days }
+    }
+}
 /// The certificate is sent to the eBox of the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EBoxDelivery {
     /// One of the three official languages of Belgium, as an ISO 639-1 code.
     #[serde(rename = "eBoxLanguage")]
@@ -691,6 +1074,20 @@ pub struct EBoxDelivery {
     )]
     pub registered_mail: Option<bool>,
 }
+impl EBoxDelivery {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(e_box_language: crate::types::BelgianLanguage) -> Self {
+        Self {
+            e_box_language,
+            registered_mail: None,
+        }
+    }
+    /// Sets `registeredMail`.
+    pub fn with_registered_mail(mut self, value: bool) -> Self {
+        self.registered_mail = Some(value);
+        self
+    }
+}
 /// The contract's defaults, applied when a property is missing.
 impl EBoxDelivery {
     /// `false`
@@ -700,6 +1097,7 @@ impl EBoxDelivery {
 }
 /// How a certificate was delivered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CertificateDeliveryReport {
     /// When the certificate was made available or sent.
     #[serde(rename = "deliveredAt")]
@@ -709,17 +1107,33 @@ pub struct CertificateDeliveryReport {
     #[serde(flatten)]
     pub one_of: crate::types::CertificateDeliveryReportOneOf,
 }
+impl CertificateDeliveryReport {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        delivered_at: bcss_runtime::exports::chrono::DateTime<
+            bcss_runtime::exports::chrono::FixedOffset,
+        >,
+        one_of: crate::types::CertificateDeliveryReportOneOf,
+    ) -> Self {
+        Self {
+            delivered_at,
+            one_of,
+        }
+    }
+}
 /// The `oneOf` alternatives of `CertificateDeliveryReport`, whose properties sit beside its own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CertificateDeliveryReportOneOf {
     DownloadDelivery(crate::types::DownloadDelivery),
     EBoxDelivery(crate::types::EBoxDelivery),
-    /// An alternative this client does not know, kept as JSON.
+    /// An alternative this client does not know, kept as JSON (a later version of this crate may name it: the enum is `#[non_exhaustive]`).
     Other(serde_json::Value),
 }
 /// The electronic signature of the PDF document. Further properties depending on `algorithm` may be present and must be kept when the signature is passed on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CertificateSignature {
     /// Signature profile (ETSI baseline).
     ///
@@ -736,6 +1150,38 @@ pub struct CertificateSignature {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl CertificateSignature {
+    /// A value with every optional property absent (`with_…` sets them).
+    pub fn new() -> Self {
+        Self {
+            algorithm: None,
+            signed_at: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets `algorithm`.
+    pub fn with_algorithm(mut self, value: String) -> Self {
+        self.algorithm = Some(value);
+        self
+    }
+    /// Sets `signedAt`.
+    pub fn with_signed_at(
+        mut self,
+        value: bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+    ) -> Self {
+        self.signed_at = Some(value);
+        self
+    }
+    /// Adds a property beyond the named ones.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: serde_json::Value,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value);
+        self
+    }
+}
 /// The contract's defaults, applied when a property is missing.
 impl CertificateSignature {
     /// `"PAdES-B-LT"`
@@ -745,6 +1191,7 @@ impl CertificateSignature {
 }
 /// The task producing a status certificate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusCertificateTask {
     /// `processing` while running, then `done` or `failed`. Further values may be added.
     pub state: crate::types::StatusCertificateTaskState,
@@ -772,6 +1219,56 @@ pub struct StatusCertificateTask {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
+impl StatusCertificateTask {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(state: crate::types::StatusCertificateTaskState) -> Self {
+        Self {
+            state,
+            poll_after: None,
+            completed: None,
+            problem: None,
+            task_id: None,
+            output: None,
+            self_: None,
+        }
+    }
+    /// Sets `pollAfter`.
+    pub fn with_poll_after(
+        mut self,
+        value: bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+    ) -> Self {
+        self.poll_after = Some(value);
+        self
+    }
+    /// Sets `completed`.
+    pub fn with_completed(
+        mut self,
+        value: bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+    ) -> Self {
+        self.completed = Some(value);
+        self
+    }
+    /// Sets `problem`.
+    pub fn with_problem(mut self, value: bcss_runtime::Problem) -> Self {
+        self.problem = Some(value);
+        self
+    }
+    /// Sets `taskId`.
+    pub fn with_task_id(mut self, value: bcss_runtime::exports::uuid::Uuid) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+    /// Sets `output`.
+    pub fn with_output(mut self, value: bcss_runtime::types::HttpLink) -> Self {
+        self.output = Some(value);
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+}
 /// `processing` while running, then `done` or `failed`. Further values may be added.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -792,6 +1289,7 @@ pub enum StatusCertificateTaskState {
 }
 /// A certificate of the social status of a person at a reference date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusCertificate {
     #[serde(rename = "certificateId")]
     pub certificate_id: bcss_runtime::exports::uuid::Uuid,
@@ -848,9 +1346,82 @@ pub struct StatusCertificate {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 }
+impl StatusCertificate {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(
+        certificate_id: bcss_runtime::exports::uuid::Uuid,
+        ssin: bcss_runtime::types::Ssin,
+        status: crate::types::SocialStatusCode,
+        reference_date: bcss_runtime::exports::chrono::NaiveDate,
+        issued_at: bcss_runtime::exports::chrono::DateTime<
+            bcss_runtime::exports::chrono::FixedOffset,
+        >,
+        revoked_at: Option<
+            bcss_runtime::exports::chrono::DateTime<bcss_runtime::exports::chrono::FixedOffset>,
+        >,
+    ) -> Self {
+        Self {
+            certificate_id,
+            ssin,
+            status,
+            status_label: None,
+            reference_date,
+            language: None,
+            issued_at,
+            valid_until: None,
+            revoked_at,
+            document_size: None,
+            delivery: None,
+            signature: None,
+            self_: None,
+        }
+    }
+    /// Sets `statusLabel`.
+    pub fn with_status_label(mut self, value: bcss_runtime::types::LocalizedString) -> Self {
+        self.status_label = Some(value);
+        self
+    }
+    /// Sets `language`.
+    pub fn with_language(mut self, value: crate::types::BelgianLanguage) -> Self {
+        self.language = Some(value);
+        self
+    }
+    /// Sets `validUntil`.
+    pub fn with_valid_until(mut self, value: bcss_runtime::exports::chrono::NaiveDate) -> Self {
+        self.valid_until = Some(value);
+        self
+    }
+    /// Sets `documentSize`.
+    pub fn with_document_size(mut self, value: i64) -> Self {
+        self.document_size = Some(value);
+        self
+    }
+    /// Sets `delivery`.
+    pub fn with_delivery(mut self, value: crate::types::CertificateDeliveryReport) -> Self {
+        self.delivery = Some(value);
+        self
+    }
+    /// Sets `signature`.
+    pub fn with_signature(mut self, value: crate::types::CertificateSignature) -> Self {
+        self.signature = Some(value);
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: String) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+}
 /// Health of the API, as returned by `GET /health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HealthStatus {
     /// `UP` (working as expected), `DEGRADED` (working with reduced functionality), `DOWN` (not working) or a custom value. New values may appear: clients must treat an unknown value as "unknown", not as an error.
     pub status: String,
+}
+impl HealthStatus {
+    /// A value with the required properties; the optional ones are absent (`with_…` sets them).
+    pub fn new(status: String) -> Self {
+        Self { status }
+    }
 }

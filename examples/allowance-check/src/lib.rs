@@ -123,14 +123,10 @@ async fn status_at(
     ssin: &Ssin,
     date: Date,
 ) -> Result<Option<PersonSocialStatus>, CheckError> {
-    let query = PersonsQuery {
-        ssins: vec![ssin.clone()],
-        legal_context: LegalContext::new("FAMILY_ALLOWANCES:ENTITLEMENT").map_err(|e| {
-            CheckError::NotAuthorised(format!("the fund's LegalContext is malformed: {e}"))
-        })?,
-        reference_date: Some(date),
-        include_evidence: None,
-    };
+    let legal_context = LegalContext::new("FAMILY_ALLOWANCES:ENTITLEMENT").map_err(|e| {
+        CheckError::NotAuthorised(format!("the fund's LegalContext is malformed: {e}"))
+    })?;
+    let query = PersonsQuery::new(vec![ssin.clone()], legal_context).with_reference_date(date);
     let page = client
         .search_persons(&query)
         .send()

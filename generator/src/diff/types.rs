@@ -256,9 +256,9 @@ impl Cx<'_> {
                     "union_variant_added",
                     at,
                     Compatible,
-                    Breaking,
+                    Compatible,
                     format!(
-                        "alternative `{}` added to union `{name}`: deployed clients keep it as `Other(Value)`, but exhaustive matches on `{name}` no longer compile",
+                        "alternative `{}` added to union `{name}`: deployed clients keep it as `Other(Value)`, and the enum is `#[non_exhaustive]`, so matches still compile",
                         v.name
                     ),
                 )),

@@ -3,6 +3,7 @@
 //! `testing`) — formatted by prettyplease.
 
 mod answers;
+mod builders;
 mod client;
 mod docs;
 mod release;
@@ -10,6 +11,7 @@ mod rust_ty;
 mod testing;
 mod types;
 
+pub use builders::in_constructor;
 pub use release::{CONTRACT_DIR, PreviousRelease};
 pub use testing::{FAKES_METHODS, fake_names};
 

@@ -58,6 +58,7 @@ fn emit_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
                     }
                 }
             });
+            let fields_ir = fields.as_slice();
             let fields = fields.iter().map(|f| emit_field(id, def, f, types));
             let unions = flattened.iter().map(|(field, t)| {
                 let field = ident(field);
@@ -80,14 +81,26 @@ fn emit_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
                     pub additional_properties: std::collections::BTreeMap<String, #t>,
                 }
             });
+            let constructor = super::builders::constructor(
+                id,
+                &quote!(#name),
+                fields_ir,
+                flattened,
+                additional.as_ref(),
+                types,
+            );
+            let default =
+                super::builders::defaultable(fields_ir, flattened).then(|| quote!(Default,));
             quote! {
                 #docs
-                #[derive(Clone, Debug, PartialEq, #eq Serialize, Deserialize)]
+                #[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)]
+                #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                     #(#unions)*
                     #extra
                 }
+                #constructor
                 #defaults
             }
         }
@@ -399,12 +412,13 @@ fn emit_union(
         }
         quote!(#vn(#t),)
     });
-    let fallback_doc = " An alternative this client does not know, kept as JSON.";
+    let fallback_doc = " An alternative this client does not know, kept as JSON (a later version of this crate may name it: the enum is `#[non_exhaustive]`).";
     let Some(property) = discriminator else {
         return quote! {
             #docs
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#vs)*
                 #[doc = #fallback_doc]
@@ -421,6 +435,7 @@ fn emit_union(
         #docs
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#vs)*
             #[doc = #fallback_doc]

@@ -1,10 +1,12 @@
 //! A struct's properties (matched by JSON name) and a validated string's constraints. Generated
-//! structs are plain `pub struct`s with `pub` fields, built with struct literals: any field added
-//! or removed breaks code that builds one.
+//! structs are `#[non_exhaustive]`, built with `new` (the required properties) and `with_…`
+//! setters (the optional ones, `emit/builders.rs`): a new optional property is a new setter, while
+//! a property entering or leaving `new`'s parameters, or changing its Rust type, breaks callers.
 
 use super::super::Impact::{Breaking, Compatible};
 use super::super::{Change, Impact, render};
 use super::Cx;
+use crate::emit::in_constructor;
 use crate::ir::Field;
 
 /// How a field's value is wrapped in Rust (`emit/types.rs` `emit_field`).
@@ -68,13 +70,21 @@ impl Cx<'_> {
         } else {
             "deployed clients ignore it"
         };
+        let rust = if in_constructor(n) {
+            format!("and `{name}::new` takes it, so existing calls no longer compile")
+        } else {
+            format!(
+                "and `{name}` gains a `with_{}` setter (the struct is `#[non_exhaustive]`: nothing that compiled breaks)",
+                n.name.trim_start_matches("r#")
+            )
+        };
         Change::new(
             "property_added",
             format!("{}.{}", self.at, n.json),
             Impact::breaking_if(wire),
-            Breaking,
+            Impact::breaking_if(in_constructor(n)),
             format!(
-                "{} property `{}` added to `{name}`: {why}, but existing struct literals of `{name}` no longer compile",
+                "{} property `{}` added to `{name}`: {why}, {rust}",
                 if required { "required" } else { "optional" },
                 n.json
             ),
@@ -86,12 +96,18 @@ impl Cx<'_> {
         let name = self.name;
         let at = format!("{}.{}", self.at, n.json);
         let mut out = Vec::new();
-        let rust = Impact::breaking_if(wrapper(o) != wrapper(n));
-        let rust_note = if rust == Breaking {
+        let rust =
+            Impact::breaking_if(wrapper(o) != wrapper(n) || in_constructor(o) != in_constructor(n));
+        let rust_note = if wrapper(o) != wrapper(n) {
             format!(
                 "the field changes from `{}` to `{}`",
                 wrapper(o),
                 wrapper(n)
+            )
+        } else if in_constructor(o) != in_constructor(n) {
+            format!(
+                "it {} `{name}::new`'s parameters",
+                if in_constructor(n) { "joins" } else { "leaves" }
             )
         } else {
             "the Rust field type is unchanged".to_owned()
