@@ -38,6 +38,9 @@ fuzz_target!(|data: &[u8]| {
         runtime: RuntimeDependency::Version("0.1.0".into()),
         standalone: true,
         rustfmt: false,
+        previous: None,
     };
+    // The contract diff reads the same IR: it must not panic on any of it either.
+    let _ = bcss_codegen::diff::diff_apis(&api, &api);
     let _ = emit::emit(&api, None, &options);
 });

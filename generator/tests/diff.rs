@@ -1272,7 +1272,10 @@ fn an_edited_copy_of_social_status_shows_its_changes() {
     let file = copy.join("openapi.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.matches("        - retired\n").count(), 1);
-    let edited = text.replace("        - retired\n", "").replacen(
+    let edited = text
+        .replacen("  version: \"1.2\"", "  version: \"1.3\"", 1)
+        .replace("        - retired\n", "")
+        .replacen(
         "\npaths:\n",
         "\npaths:\n  /persons/{ssinRef}/notes:\n    get:\n      operationId: getNotes\n      security: [{oauth-socsec: [\"scope:cbss:api:socialStatus:consult\"]}]\n      parameters: [{name: ssinRef, in: path, required: true, schema: {type: string}}]\n      responses:\n        \"200\": {description: Notes., content: {application/json: {schema: {type: string}}}}\n",
         1,
@@ -1302,6 +1305,16 @@ fn an_edited_copy_of_social_status_shows_its_changes() {
     );
     assert_ne!(d.old.sha256, d.new.sha256);
     assert_eq!(d.required_bump(), Bump::Major);
+    // docs/diff.md shows this very diff: its Markdown report must be what the diff says today.
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diff.md"))
+            .unwrap();
+    for line in d.to_markdown().lines().filter(|l| !l.is_empty()) {
+        assert!(
+            docs.contains(line),
+            "docs/diff.md is stale, missing: {line}"
+        );
+    }
 }
 
 #[test]
