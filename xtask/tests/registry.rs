@@ -293,7 +293,8 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
         "{out}"
     );
 
-    // The same version again: refused in our words, not the registry's.
+    // The same version again: refused in our words, not the registry's; a client beside it that
+    // is new to the registry still goes out, and the run fails.
     let (ok, out) = xtask(
         &[
             "publish",
@@ -301,6 +302,9 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
             REGISTRY,
             "--crate",
             "clients/social-status",
+            "--crate",
+            "clients/employer-registry",
+            "--no-verify",
         ],
         &registry,
         &target,
@@ -309,6 +313,14 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
     assert!(
         out.contains("bcss-social-status 1.2.0 is already in registry `partner`, from the same contract: there is nothing new to publish"),
         "{out}"
+    );
+    assert!(
+        out.contains("bcss-employer-registry 1.4.0: published to `partner`"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("already exists"),
+        "no registry error dump:\n{out}"
     );
     assert!(
         out.contains("bcss-runtime 0.1.0: already in `partner`, kept"),

@@ -59,10 +59,22 @@ pub fn run(registry_name: &str, crates: &[PathBuf], verify: bool) -> Result<()> 
             println!("bcss-runtime {runtime_version}: published to `{registry_name}`");
         }
     }
-    for client in &clients {
-        publish_client(client, &registry, &work, verify)?;
+    // Each client stands alone: one refused does not hold back the others, and the run fails
+    // after saying every refusal.
+    let refused: Vec<String> = clients
+        .iter()
+        .filter_map(|c| publish_client(c, &registry, &work, verify).err())
+        .map(|e| e.to_string())
+        .collect();
+    match refused.len() {
+        0 => Ok(()),
+        1 => Err(refused.concat().into()),
+        n => Err(format!(
+            "{n} crates not published:\n\n{}",
+            refused.join("\n\nerror: ")
+        )
+        .into()),
     }
-    Ok(())
 }
 
 fn publish_client(
