@@ -1349,3 +1349,51 @@ fn a_required_nullable_property_made_optional_leaves_the_constructor() {
     );
     assert!(c.message.contains("leaves `Person::new`"), "{}", c.message);
 }
+
+#[test]
+fn required_properties_in_another_order_reorder_the_constructor() {
+    let d = diff2(
+        |v| {
+            set(
+                v,
+                &p(&schema("Person", &["properties", "givenName"])),
+                json!({"type": "string"}),
+            );
+            set(
+                v,
+                &p(&schema("Person", &["properties", "familyName"])),
+                json!({"type": "string"}),
+            );
+            set(
+                v,
+                &p(&schema("Person", &["required"])),
+                json!(["name", "status", "givenName", "familyName"]),
+            );
+        },
+        |v| {
+            set(
+                v,
+                &p(&schema("Person", &["properties", "familyName"])),
+                json!({"type": "string"}),
+            );
+            set(
+                v,
+                &p(&schema("Person", &["properties", "givenName"])),
+                json!({"type": "string"}),
+            );
+            set(
+                v,
+                &p(&schema("Person", &["required"])),
+                json!(["name", "status", "givenName", "familyName"]),
+            );
+        },
+    );
+    let c = expect(
+        &d,
+        "constructor_reordered",
+        "type Person new",
+        Compatible,
+        Breaking,
+    );
+    assert!(c.message.contains("givenName, familyName"), "{}", c.message);
+}

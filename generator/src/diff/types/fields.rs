@@ -31,6 +31,7 @@ impl Cx<'_> {
             };
             out.extend(self.field(o, n));
         }
+        out.extend(self.constructor_order(old, new));
         for o in old.iter().filter(|o| !new.iter().any(|n| n.json == o.json)) {
             let (wire, why) = if self.used.in_request() {
                 (
@@ -57,6 +58,35 @@ impl Cx<'_> {
             ));
         }
         out
+    }
+
+    /// `new` takes the required properties in contract order: the same ones in another order
+    /// break callers (silently, when two have the same type).
+    fn constructor_order(&self, old: &[Field], new: &[Field]) -> Option<Change> {
+        let order = |fields: &[Field], other: &[Field]| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|f| in_constructor(f))
+                .filter(|f| other.iter().any(|o| o.json == f.json && in_constructor(o)))
+                .map(|f| f.json.clone())
+                .collect()
+        };
+        let (before, after) = (order(old, new), order(new, old));
+        (before != after).then(|| {
+            Change::new(
+                "constructor_reordered",
+                format!("{} new", self.at),
+                Compatible,
+                Breaking,
+                format!(
+                    "the required properties of `{}` changed order ({} → {}), and `{}::new` takes them in that order: calls in the old order no longer compile or, worse, pass one for another",
+                    self.name,
+                    before.join(", "),
+                    after.join(", "),
+                    self.name
+                ),
+            )
+        })
     }
 
     fn added(&self, n: &Field) -> Change {
