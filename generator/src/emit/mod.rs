@@ -410,6 +410,10 @@ fn readme(
         ));
     }
     s.push_str(&format!(
+        "\n## Versions\n\nVersion {version}, generated from contract version {} (SHA-256 `{}`, carried unchanged in `contract/`); `CHANGELOG.md` says what each release changed, from the contract diff. The version follows the contract's while that is an honest semver step, and moves to the next major version when the Rust API breaks. Types are `#[non_exhaustive]`: build structs with `new` and the `with_…` setters, and give matches a `_` arm; then a new value, answer, optional property or operation of a later contract is a minor release of this crate.\n",
+        api.version, api.sha256
+    ));
+    s.push_str(&format!(
         "\n## Testing\n\nThe `testing` feature, for `[dev-dependencies]` only:\n\n```toml\n[dev-dependencies]\n{krate} = {{ version = \"{major}.{minor}\", features = [\"testing\"] }}\n```\n\n`testing::Fakes` is an in-memory client whose every operation answers what the test scripts (a value, a status, a Belgif problem, a fault, a sequence) and records what was sent, with no token and no socket. `bcss_runtime::testing::record` records a real session without personal data (SSINs pseudonymised, names masked, no token) and `Replayer` replays it.\n",
         krate = options.crate_name,
         major = version.major,
