@@ -25,8 +25,8 @@ pub fn run(args: &DiffArgs) -> Result<(String, u8), CliError> {
 /// One contract's IR; a contract that cannot be read is an argument error naming the file.
 fn load(path: &Path, argument: &'static str) -> Result<Api, CliError> {
     // A generated crate (as published) stands for the contract it carries.
-    let carried = bcss_codegen::carried_contract(path);
-    let path = carried.as_deref().unwrap_or(path);
+    let carried = bcss_codegen::CrateManifest::read(path).ok();
+    let path = carried.as_ref().map_or(path, |m| m.contract.as_path());
     Contract::load(path)
         .and_then(|c| Api::from_contract(&c))
         .map_err(|d| CliError::Argument {

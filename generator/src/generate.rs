@@ -39,7 +39,11 @@ impl Generated {
         self.krate
             .files
             .iter()
-            .filter(|(name, _)| !name.starts_with(crate::emit::CONTRACT_DIR))
+            .filter(|(name, _)| {
+                !name
+                    .strip_prefix(crate::emit::CONTRACT_DIR)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
             .map(|(_, f)| f.lines().count())
             .sum()
     }
@@ -176,60 +180,20 @@ impl Generator {
     }
 }
 
-/// The root file of the contract a generated crate carries (`package.metadata.bcss.contract` of
-/// its `Cargo.toml`), when `dir` is such a crate.
-pub fn carried_contract(dir: &Path) -> Option<PathBuf> {
-    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
-    let manifest: toml::Table = toml::from_str(&text).ok()?;
-    let contract = manifest
-        .get("package")?
-        .get("metadata")?
-        .get("bcss")?
-        .get("contract")?
-        .as_str()?;
-    Some(dir.join(contract))
-}
-
 /// Reads a previously generated crate and compares its contract with the new one.
 fn previous_release(dir: &Path, new: &Api) -> Result<PreviousRelease, Diagnostic> {
-    let manifest_path = dir.join("Cargo.toml");
-    let shown = manifest_path.display().to_string();
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-        Diagnostic::error(&shown, "", format!("cannot read: {e}"))
-            .hint("--previous takes the folder of the crate's previous release (as generated, or as a registry serves it)")
+    let manifest = crate::manifest::CrateManifest::read(dir).map_err(|d| {
+        d.hint("--previous takes the folder of the crate's previous release, as generated or as a registry serves it; a crate generated before crates carried their contract: regenerate it from its contract once, or publish a first release without --previous")
     })?;
-    let manifest: toml::Table = toml::from_str(&text)
-        .map_err(|e| Diagnostic::error(&shown, "", format!("not a Cargo manifest: {e}")))?;
-    let package = manifest.get("package");
-    let version = package
-        .and_then(|p| p.get("version"))
-        .and_then(toml::Value::as_str)
-        .and_then(crate::version::CrateVersion::parse)
-        .ok_or_else(|| {
-            Diagnostic::error(&shown, "/package/version", "no `major.minor.patch` version")
-        })?;
-    let contract = package
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("bcss"))
-        .and_then(|b| b.get("contract"))
-        .and_then(toml::Value::as_str)
-        .ok_or_else(|| {
-            Diagnostic::error(&shown, "/package/metadata/bcss/contract", "missing")
-                .hint("the previous crate was generated before crates carried their contract: regenerate it from its contract once, or publish a first release without --previous")
-        })?;
-    let old = Api::from_contract(&Contract::load(&dir.join(contract))?)?;
-    let generator = package
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("bcss"))
-        .and_then(|b| b.get("generator"))
-        .and_then(toml::Value::as_str);
+    let old = Api::from_contract(&Contract::load(&manifest.contract)?)?;
     let diff = crate::diff::diff_apis(&old, new);
     Ok(PreviousRelease {
-        version,
+        version: manifest.version,
         changelog: std::fs::read_to_string(dir.join("CHANGELOG.md")).unwrap_or_default(),
         same_input: old.sha256 == new.sha256
             && diff.changes.is_empty()
-            && generator == Some(concat!("bcss-codegen ", env!("CARGO_PKG_VERSION"))),
+            && manifest.generator.as_deref()
+                == Some(concat!("bcss-codegen ", env!("CARGO_PKG_VERSION"))),
         diff,
     })
 }

@@ -19,8 +19,10 @@ pub mod emit;
 mod generate;
 pub mod ir;
 pub mod load;
+mod manifest;
 pub mod version;
 
 pub use diag::{Diagnostic, Severity};
-pub use generate::{Generated, Generator, carried_contract};
+pub use generate::{Generated, Generator};
 pub use load::Contract;
+pub use manifest::CrateManifest;

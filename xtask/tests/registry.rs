@@ -105,6 +105,15 @@ fn xtask(args: &[&str], registry: &LocalRegistry, target: &Path) -> (bool, Strin
     (out.status.success(), text)
 }
 
+/// `cargo xtask publish --registry partner --crate …  --no-verify`.
+fn publish(crates: &[&str], registry: &LocalRegistry, target: &Path) -> (bool, String) {
+    let mut args = vec!["publish", "--registry", REGISTRY, "--no-verify"];
+    for c in crates {
+        args.extend(["--crate", c]);
+    }
+    xtask(&args, registry, target)
+}
+
 /// A copy of the socialStatus contract calling itself 1.3, after `edit` of its root file.
 fn contract_1_3(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     copy_dir(&root().join("specs/socialStatus"), dir);
@@ -271,18 +280,7 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
         .join("registry-e2e");
 
     // Version N: the checked-in client, from specs/socialStatus 1.2.
-    let (ok, out) = xtask(
-        &[
-            "publish",
-            "--registry",
-            REGISTRY,
-            "--crate",
-            "clients/social-status",
-            "--no-verify",
-        ],
-        &registry,
-        &target,
-    );
+    let (ok, out) = publish(&["clients/social-status"], &registry, &target);
     assert!(ok, "{out}");
     assert!(
         out.contains("bcss-runtime 0.1.0: published to `partner`"),
@@ -295,17 +293,8 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
 
     // The same version again: refused in our words, not the registry's; a client beside it that
     // is new to the registry still goes out, and the run fails.
-    let (ok, out) = xtask(
-        &[
-            "publish",
-            "--registry",
-            REGISTRY,
-            "--crate",
-            "clients/social-status",
-            "--crate",
-            "clients/employer-registry",
-            "--no-verify",
-        ],
+    let (ok, out) = publish(
+        &["clients/social-status", "clients/employer-registry"],
         &registry,
         &target,
     );
@@ -355,18 +344,7 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
         assert!(ok, "{text}");
     };
     generate(&spec_arg, &krate_arg, None);
-    let (ok, out) = xtask(
-        &[
-            "publish",
-            "--registry",
-            REGISTRY,
-            "--crate",
-            &krate_arg,
-            "--no-verify",
-        ],
-        &registry,
-        &target,
-    );
+    let (ok, out) = publish(&[&krate_arg], &registry, &target);
     assert!(!ok, "{out}");
     assert!(
         out.contains("bcss-social-status 1.3.0 is not published: it breaks the Rust API of 1.2.0"),
@@ -406,18 +384,7 @@ fn a_client_goes_through_a_real_registry_under_the_version_policy() {
     generate(&spec.display().to_string(), &krate_arg, Some(&published_v1));
     let changelog = std::fs::read_to_string(krate.join("CHANGELOG.md")).unwrap();
     assert!(changelog.contains("## 1.3.0 (contract 1.3)"), "{changelog}");
-    let (ok, out) = xtask(
-        &[
-            "publish",
-            "--registry",
-            REGISTRY,
-            "--crate",
-            &krate_arg,
-            "--no-verify",
-        ],
-        &registry,
-        &target,
-    );
+    let (ok, out) = publish(&[&krate_arg], &registry, &target);
     assert!(ok, "{out}");
     assert!(
         out.contains("bcss diff says the Rust API is compatible, cargo semver-checks says the Rust API is compatible"),

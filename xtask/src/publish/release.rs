@@ -7,12 +7,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use bcss_codegen::CrateManifest;
 use bcss_codegen::diff::{Bump, ContractDiff};
 use bcss_codegen::version::{allows, next_version};
 
 use super::registry::{Published, Registry};
 use super::semver::{self, SemverVerdict};
-use super::stage::ClientCrate;
+use super::stage::stage;
 use super::{Result, cargo, tail};
 
 pub fn run(registry_name: &str, crates: &[PathBuf], verify: bool) -> Result<()> {
@@ -38,10 +39,7 @@ pub fn run(registry_name: &str, crates: &[PathBuf], verify: bool) -> Result<()> 
         crates.to_vec()
     };
     // Read them all first: a bad folder stops the run before anything is uploaded.
-    let clients = crates
-        .iter()
-        .map(|d| ClientCrate::read(d))
-        .collect::<Result<Vec<_>>>()?;
+    let clients = crates.iter().map(|d| read(d)).collect::<Result<Vec<_>>>()?;
 
     let runtime_version = workspace_version(&root)?;
     match registry.newest("bcss-runtime", &format!("={runtime_version}"))? {
@@ -78,21 +76,21 @@ pub fn run(registry_name: &str, crates: &[PathBuf], verify: bool) -> Result<()> 
 }
 
 fn publish_client(
-    client: &ClientCrate,
+    client: &CrateManifest,
     registry: &Registry,
     work: &Path,
     verify: bool,
 ) -> Result<()> {
     let (name, version) = (&client.name, client.version);
     if let Some(same) = registry.newest(name, &format!("={version}"))? {
-        let published = ClientCrate::read(&same.dir)?;
-        let what = if published.sha256 == client.sha256 {
+        let published = read(&same.dir)?;
+        let what = if published.contract_sha256 == client.contract_sha256 {
             "from the same contract: there is nothing new to publish".to_owned()
         } else {
             format!(
                 "from another contract (SHA-256 {} there, {} here): a registry never replaces a version, so regenerate with the published crate as --previous and the version policy picks the next version",
-                short(&published.sha256),
-                short(&client.sha256)
+                short(&published.contract_sha256),
+                short(&client.contract_sha256)
             )
         };
         return Err(format!(
@@ -101,7 +99,7 @@ fn publish_client(
         )
         .into());
     }
-    let staged = client.stage(&work.join("stage"), &registry.name)?;
+    let staged = stage(client, &work.join("stage"), &registry.name)?;
     let previous = registry.newest(name, &format!("<{version}"))?;
     if let Some(previous) = &previous {
         check_against(client, previous, &staged, &work.join("semver-checks"))?;
@@ -122,19 +120,19 @@ fn publish_client(
     println!(
         "{name} {version}{after}: published to `{}`, contract SHA-256 {}",
         registry.name,
-        short(&client.sha256)
+        short(&client.contract_sha256)
     );
     Ok(())
 }
 
 /// Refuses the version unless both verdicts allow it; says where they disagree.
 fn check_against(
-    client: &ClientCrate,
+    client: &CrateManifest,
     previous: &Published,
     staged: &Path,
     semver_target: &Path,
 ) -> Result<()> {
-    let before = ClientCrate::read(&previous.dir)?;
+    let before = read(&previous.dir)?;
     let diff = bcss_codegen::diff::diff_contracts(&before.contract, &client.contract)
         .map_err(|d| d.to_string())?;
     let verdict = semver::check(&staged.join("Cargo.toml"), &previous.dir, semver_target)?;
@@ -171,7 +169,7 @@ fn rust_verdict(breaking: bool) -> &'static str {
 
 /// The message of a refused publish: what breaks, by both tools, and the version that would do.
 fn refusal(
-    client: &ClientCrate,
+    client: &CrateManifest,
     previous: &Published,
     diff: &ContractDiff,
     verdict: &SemverVerdict,
@@ -229,6 +227,11 @@ fn run_cargo(mut cmd: Command, what: &str) -> Result<()> {
         tail(&String::from_utf8_lossy(&output.stderr), 15)
     )
     .into())
+}
+
+/// A crate's manifest, its diagnostic as this task's error.
+fn read(dir: &Path) -> Result<CrateManifest> {
+    CrateManifest::read(dir).map_err(|d| d.to_string().into())
 }
 
 fn short(sha: &str) -> &str {
